@@ -1,0 +1,66 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "RetentionKit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "RetentionKit", targets: ["RetentionKit"]),
+        .library(name: "RetentionLua", targets: ["RetentionLua"]),
+        .executable(name: "retention-host", targets: ["RetentionHost"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // Lua 5.4 itself, from the system.
+        .systemLibrary(
+            name: "CLua",
+            pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"]), .brew(["lua"])]
+        ),
+        // The only C we write: the sandbox, the budgets, the protected trampolines and the value tape.
+        .target(name: "CLuaShim", dependencies: ["CLua"]),
+        // Pure Swift: domain values, events, engine. Never imports Lua or a database.
+        .target(name: "RetentionKit"),
+        // The Lua runtime that runs merchants' scripts.
+        .target(
+            name: "RetentionLua",
+            dependencies: [
+                "CLuaShim",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "RetentionHost",
+            dependencies: [
+                "RetentionLua",
+                "RetentionKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/RetentionHost"
+        ),
+        .testTarget(
+            name: "RetentionKitTests",
+            dependencies: [
+                "RetentionKit",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "RetentionLuaTests",
+            dependencies: [
+                "RetentionLua",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "RetentionHostTests",
+            dependencies: ["RetentionHost"]
+        ),
+    ]
+)

@@ -1,0 +1,124 @@
+// Shared between the shim's files; not part of the public header.
+#ifndef CLUASHIM_INTERNAL_H
+#define CLUASHIM_INTERNAL_H
+
+#include "CLuaShim.h"
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdbool.h>
+
+/// Why the running operation was stopped. Once set, every further VM instruction raises again,
+/// so a script's own pcall cannot swallow the stop and go on.
+typedef enum rk_stop {
+    RK_STOP_NONE = 0,
+    RK_STOP_BUDGET,
+    RK_STOP_MEMORY,
+    RK_STOP_DEADLINE,
+} rk_stop;
+
+/// A growable tape owned by C (results, host-call arguments, host-call results).
+typedef struct rk_buffer {
+    rk_slot *slots;
+    size_t count, capacity;
+    char *arena;
+    size_t arena_length, arena_capacity;
+} rk_buffer;
+
+struct rk_runtime {
+    lua_State *L;
+
+    // Memory cap (the allocator's accounting).
+    size_t memory_used, memory_peak, memory_limit;
+    /// Extra bytes allowed while an error report is built, so a memory stop can still be described.
+    size_t memory_headroom;
+
+    // Instruction budget and deadline of the running operation.
+    int64_t budget_limit, budget_left;
+    int32_t check_interval, hook_count;
+    int64_t deadline_nanoseconds, deadline_at;
+    rk_stop stop;
+    bool operating;
+    int64_t last_instructions;
+
+    /// math.random's state (xoshiro256**), seeded per call.
+    uint64_t random_state[4];
+
+    rk_host_callback callback;
+    void *callback_context;
+
+    rk_buffer results;
+    uint32_t result_count;
+    rk_buffer host_args;
+    rk_buffer host_return;
+    uint32_t host_return_count;
+    char *host_error;
+    size_t host_error_length;
+
+    /// Set before the shim raises an error of its own, so the report gets the right status.
+    int pending_status;
+
+    // The last error.
+    int error_status;
+    char *error_message, *error_source, *error_traceback;
+    int error_line;
+    bool error_located;
+
+    int32_t plugin_count;
+};
+
+/// The runtime a state belongs to (kept in the state's extra space).
+static inline rk_runtime *rk_runtime_of(lua_State *L) {
+    return *(rk_runtime **)lua_getextraspace(L);
+}
+
+// Registry keys (their addresses are the keys).
+extern const char rk_key_base;      // the sandbox's base environment (read-only to scripts)
+extern const char rk_key_plugins;   // plugin id -> { env = ..., exports = ... }
+extern const char rk_key_functions; // resolved functions (luaL_ref)
+
+// runtime.c
+/// Charges `units` instructions of C work to the running operation; raises when spent.
+void rk_charge(lua_State *L, int64_t units);
+/// Raises a budget stop if the operation is already stopped (used by long C loops).
+void rk_check_stop(lua_State *L);
+
+// sandbox.c
+/// Opens the allowed libraries and builds the read-only base environment. Runs protected.
+int rk_sandbox_open(lua_State *L);
+/// Creates the read-only metatable guard for the table at the top: the table is moved into a
+/// backing table and `idx` becomes an empty proxy reading through to it.
+void rk_freeze_in_place(lua_State *L, int idx, const char *what);
+/// Freezes, in place, every plain table reachable from the value at `idx` (through tables and
+/// the upvalues of Lua functions).
+void rk_deep_freeze(lua_State *L, int idx);
+/// If the table at `idx` is a read-only view or proxy, pushes the table holding its data and
+/// returns true; otherwise pushes nothing and returns false.
+bool rk_push_backing(lua_State *L, int idx);
+/// Whether `key` (a string at the top) is one of the metamethod names of a read-only view.
+bool rk_is_view_key(lua_State *L, int idx);
+/// Turns the freshly built table at the top into a read-only view (the arguments' protection).
+void rk_make_view(lua_State *L, bool is_array);
+/// Sets base[name] (the table at `base`) to a read-only proxy of the library table at `library`.
+void rk_expose_library(lua_State *L, int base, int library, const char *name);
+/// Calls host function `id` with the values on the stack (runtime.c).
+int rk_host_invoke(lua_State *L, int32_t id);
+/// The seeded generator.
+void rk_random_seed(rk_runtime *rt, uint64_t seed);
+
+// pattern.c
+/// Replaces string.find/match/gmatch/gsub in the string table at `idx` with bounded versions.
+void rk_install_patterns(lua_State *L, int idx);
+
+// tape.c
+/// Pushes the next value of the tape (advancing *cursor). Raises on a malformed tape.
+void rk_tape_push(lua_State *L, const rk_tape *tape, size_t *cursor, int depth);
+/// Appends the value at `idx` to the buffer. Raises (RK_ERR_RESULT) for values that cannot cross.
+void rk_tape_emit(lua_State *L, rk_buffer *buffer, int idx, int depth);
+void rk_buffer_reset(rk_buffer *buffer);
+void rk_buffer_free(rk_buffer *buffer);
+rk_tape rk_buffer_tape(const rk_buffer *buffer);
+/// Raises a shim error with the given status and message.
+int rk_raise(lua_State *L, int status, const char *format, ...);
+
+#endif

@@ -1,0 +1,575 @@
+// The runtime: the capped allocator, the instruction budget, the protected operations and the
+// error reports.
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char rk_key_base = 0;
+const char rk_key_plugins = 0;
+const char rk_key_functions = 0;
+
+/// Room kept free for describing an error after the memory cap was hit.
+#define RK_ERROR_HEADROOM (256 * 1024)
+
+static int64_t rk_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+// MARK: - Allocator
+
+static void rk_hook(lua_State *L, lua_Debug *ar);
+
+static void rk_note_stop(rk_runtime *rt, rk_stop why) {
+    if (rt->stop == RK_STOP_NONE) rt->stop = why;
+    // From now on every instruction raises again.
+    if (rt->L && rt->operating) lua_sethook(rt->L, rk_hook, LUA_MASKCOUNT, 1);
+}
+
+/// Where the running Lua code is, for errors that Lua raises without a message handler (memory).
+static void rk_locate(rk_runtime *rt, lua_State *L) {
+    if (rt->error_located || L == NULL) return;
+    lua_Debug ar;
+    for (int level = 0; lua_getstack(L, level, &ar); level++) {
+        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+            free(rt->error_source);
+            const char *src = ar.source[0] == '@' || ar.source[0] == '=' ? ar.source + 1 : ar.short_src;
+            rt->error_source = strdup(src);
+            rt->error_line = ar.currentline;
+            rt->error_located = true;
+            return;
+        }
+    }
+}
+
+static void *rk_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+    rk_runtime *rt = ud;
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        free(ptr);
+        rt->memory_used -= old;
+        return NULL;
+    }
+    if (nsize > old && rt->memory_used - old + nsize > rt->memory_limit + rt->memory_headroom) {
+        if (rt->operating && rt->stop == RK_STOP_NONE) {
+            rk_locate(rt, rt->L);
+            rk_note_stop(rt, RK_STOP_MEMORY);
+        }
+        return NULL;
+    }
+    void *block = realloc(ptr, nsize);
+    if (block == NULL) return NULL;
+    rt->memory_used = rt->memory_used - old + nsize;
+    if (rt->memory_used > rt->memory_peak) rt->memory_peak = rt->memory_used;
+    return block;
+}
+
+// MARK: - Budget
+
+static void rk_raise_stop(lua_State *L, rk_runtime *rt) {
+    switch (rt->stop) {
+    case RK_STOP_BUDGET:
+        lua_pushliteral(L, "instruction budget exceeded");
+        break;
+    case RK_STOP_DEADLINE:
+        lua_pushliteral(L, "deadline exceeded");
+        break;
+    default:
+        lua_pushliteral(L, "memory limit exceeded");
+        break;
+    }
+    lua_error(L);
+}
+
+static void rk_hook(lua_State *L, lua_Debug *ar) {
+    (void)ar;
+    rk_runtime *rt = rk_runtime_of(L);
+    if (rt->stop != RK_STOP_NONE) rk_raise_stop(L, rt);
+    rt->budget_left -= rt->hook_count;
+    if (rt->budget_left <= 0) {
+        rk_note_stop(rt, RK_STOP_BUDGET);
+        rk_raise_stop(L, rt);
+    }
+    if (rt->deadline_nanoseconds > 0 && rk_now() > rt->deadline_at) {
+        rk_note_stop(rt, RK_STOP_DEADLINE);
+        rk_raise_stop(L, rt);
+    }
+    int64_t next = rt->budget_left < rt->check_interval ? rt->budget_left : rt->check_interval;
+    // lua_sethook walks the whole call stack (to set traps), so only call it when the count
+    // changes: near the end of the budget, not every interval of a deep recursion.
+    if (next != rt->hook_count) {
+        rt->hook_count = (int32_t)next;
+        lua_sethook(L, rk_hook, LUA_MASKCOUNT, rt->hook_count);
+    }
+}
+
+void rk_charge(lua_State *L, int64_t units) {
+    rk_runtime *rt = rk_runtime_of(L);
+    if (!rt->operating) return;
+    if (rt->stop != RK_STOP_NONE) rk_raise_stop(L, rt);
+    rt->budget_left -= units;
+    if (rt->budget_left <= 0) {
+        rk_note_stop(rt, RK_STOP_BUDGET);
+        rk_raise_stop(L, rt);
+    }
+}
+
+void rk_check_stop(lua_State *L) {
+    rk_runtime *rt = rk_runtime_of(L);
+    if (rt->operating && rt->stop != RK_STOP_NONE) rk_raise_stop(L, rt);
+}
+
+static void rk_begin(rk_runtime *rt) {
+    rt->stop = RK_STOP_NONE;
+    rt->pending_status = RK_OK;
+    rt->error_status = RK_OK;
+    rt->error_located = false;
+    rt->error_line = -1;
+    rt->budget_left = rt->budget_limit;
+    rt->hook_count = (int32_t)(rt->budget_limit < rt->check_interval ? rt->budget_limit : rt->check_interval);
+    if (rt->hook_count < 1) rt->hook_count = 1;
+    rt->deadline_at = rt->deadline_nanoseconds > 0 ? rk_now() + rt->deadline_nanoseconds : 0;
+    rt->operating = true;
+    lua_sethook(rt->L, rk_hook, LUA_MASKCOUNT, rt->hook_count);
+}
+
+static void rk_end(rk_runtime *rt) {
+    lua_sethook(rt->L, NULL, 0, 0);
+    rt->operating = false;
+    rt->memory_headroom = 0;
+    // What the budget says was spent; the instructions since the last check are not counted.
+    rt->last_instructions = rt->budget_limit - rt->budget_left;
+}
+
+// MARK: - Errors
+
+static void rk_set_string(char **field, const char *value) {
+    free(*field);
+    *field = strdup(value ? value : "");
+}
+
+int rk_raise(lua_State *L, int status, const char *format, ...) {
+    rk_runtime *rt = rk_runtime_of(L);
+    rt->pending_status = status;
+    va_list args;
+    va_start(args, format);
+    lua_pushvfstring(L, format, args);
+    va_end(args);
+    return lua_error(L);
+}
+
+/// The message handler of every protected operation: records message, place and traceback.
+static int rk_message_handler(lua_State *L) {
+    rk_runtime *rt = rk_runtime_of(L);
+    rt->memory_headroom = RK_ERROR_HEADROOM;
+    const char *message;
+    if (lua_type(L, 1) == LUA_TSTRING) {
+        message = lua_tostring(L, 1);
+    } else if (lua_type(L, 1) == LUA_TNUMBER) {
+        message = lua_pushfstring(L, "%s", lua_tostring(L, 1));
+    } else {
+        message = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    rk_set_string(&rt->error_message, message);
+    rk_locate(rt, L);
+    luaL_traceback(L, L, NULL, 1);
+    rk_set_string(&rt->error_traceback, lua_tostring(L, -1));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int rk_status_after(rk_runtime *rt, int lua_status) {
+    if (lua_status == LUA_OK) return RK_OK;
+    switch (rt->stop) {
+    case RK_STOP_BUDGET: return RK_ERR_BUDGET;
+    case RK_STOP_DEADLINE: return RK_ERR_DEADLINE;
+    case RK_STOP_MEMORY: return RK_ERR_MEMORY;
+    default: break;
+    }
+    if (lua_status == LUA_ERRMEM) return RK_ERR_MEMORY;
+    if (rt->pending_status != RK_OK) return rt->pending_status;
+    return RK_ERR_RUNTIME;
+}
+
+/// Runs `body(arg)` under the budget, inside one lua_pcall with the message handler.
+static int rk_protected(rk_runtime *rt, lua_CFunction body, void *arg) {
+    lua_State *L = rt->L;
+    int base = lua_gettop(L);
+    rk_begin(rt);
+    lua_pushcfunction(L, rk_message_handler);
+    lua_pushcfunction(L, body);
+    lua_pushlightuserdata(L, arg);
+    int status = lua_pcall(L, 1, 0, base + 1);
+    rk_end(rt);
+    int result = rk_status_after(rt, status);
+    if (result != RK_OK) {
+        rt->error_status = result;
+        if (status == LUA_ERRMEM || status == LUA_ERRERR) {
+            // The handler did not run (memory errors bypass it): say what we know.
+            if (status == LUA_ERRMEM || rt->error_message == NULL)
+                rk_set_string(&rt->error_message, status == LUA_ERRMEM ? "not enough memory" : "error in error handling");
+            rk_set_string(&rt->error_traceback, "");
+        }
+        if (!rt->error_located) {
+            rk_set_string(&rt->error_source, "");
+            rt->error_line = -1;
+        }
+    }
+    lua_settop(L, base);
+    if (result == RK_ERR_MEMORY) lua_gc(L, LUA_GCCOLLECT, 0);
+    return result;
+}
+
+rk_error_info rk_last_error(const rk_runtime *rt) {
+    rk_error_info info = {
+        .status = rt->error_status,
+        .message = rt->error_message ? rt->error_message : "",
+        .source = rt->error_source ? rt->error_source : "",
+        .line = rt->error_line,
+        .traceback = rt->error_traceback ? rt->error_traceback : "",
+    };
+    return info;
+}
+
+// MARK: - Lifecycle
+
+static int rk_open_body(lua_State *L) {
+    (void)lua_touserdata(L, 1);
+    return rk_sandbox_open(L);
+}
+
+void rk_set_limits(rk_runtime *rt, const rk_limits *limits) {
+    rt->budget_limit = limits->instructions_per_call > 0 ? limits->instructions_per_call : 1;
+    rt->memory_limit = limits->memory_bytes;
+    rt->deadline_nanoseconds = limits->deadline_nanoseconds;
+    rt->check_interval = limits->check_interval > 0 ? limits->check_interval : 1000;
+}
+
+rk_runtime *rk_open(const rk_limits *limits, rk_host_callback callback, void *context) {
+    rk_runtime *rt = calloc(1, sizeof *rt);
+    if (rt == NULL) return NULL;
+    rk_set_limits(rt, limits);
+    rt->callback = callback;
+    rt->callback_context = context;
+    rt->error_line = -1;
+    // Opening the libraries needs more than a tiny cap allows; the cap applies from here on.
+    rt->L = lua_newstate(rk_alloc, rt);
+    if (rt->L == NULL) {
+        free(rt);
+        return NULL;
+    }
+    *(rk_runtime **)lua_getextraspace(rt->L) = rt;
+    lua_setwarnf(rt->L, NULL, NULL);
+    rk_random_seed(rt, 0);
+    if (rk_protected(rt, rk_open_body, NULL) != RK_OK) {
+        rk_close(rt);
+        return NULL;
+    }
+    return rt;
+}
+
+void rk_close(rk_runtime *rt) {
+    if (rt == NULL) return;
+    if (rt->L) lua_close(rt->L);
+    rk_buffer_free(&rt->results);
+    rk_buffer_free(&rt->host_args);
+    rk_buffer_free(&rt->host_return);
+    free(rt->host_error);
+    free(rt->error_message);
+    free(rt->error_source);
+    free(rt->error_traceback);
+    free(rt);
+}
+
+size_t rk_memory_in_use(const rk_runtime *rt) { return rt->memory_used; }
+size_t rk_memory_peak(const rk_runtime *rt) { return rt->memory_peak; }
+int64_t rk_last_instructions(const rk_runtime *rt) { return rt->last_instructions; }
+
+// MARK: - Host functions
+
+typedef struct rk_register_request {
+    const char *library, *name;
+    int32_t id;
+} rk_register_request;
+
+/// Calls host function `id` with every value on the stack; returns its results or raises its
+/// error once the host has returned.
+int rk_host_invoke(lua_State *L, int32_t id) {
+    rk_runtime *rt = rk_runtime_of(L);
+    int nargs = lua_gettop(L);
+    rk_buffer_reset(&rt->host_args);
+    for (int i = 1; i <= nargs; i++) rk_tape_emit(L, &rt->host_args, i, 0);
+    lua_Debug ar;
+    const char *source = "";
+    int line = -1;
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar)) {
+        source = ar.source[0] == '@' || ar.source[0] == '=' ? ar.source + 1 : ar.short_src;
+        line = ar.currentline;
+    }
+    rk_buffer_reset(&rt->host_return);
+    rt->host_return_count = 0;
+    int failed = rt->callback ? rt->callback(rt->callback_context, rt, id, rk_buffer_tape(&rt->host_args),
+                                              (uint32_t)nargs, source, line)
+                              : 1;
+    // The host has returned: now it is safe to raise.
+    if (failed) {
+        if (rt->host_error) {
+            lua_pushlstring(L, rt->host_error, rt->host_error_length);
+            free(rt->host_error);
+            rt->host_error = NULL;
+        } else {
+            lua_pushliteral(L, "host function failed");
+        }
+        luaL_where(L, 1);
+        lua_insert(L, -2);
+        lua_concat(L, 2);
+        rt->pending_status = RK_ERR_HOST;
+        return lua_error(L);
+    }
+    rk_tape tape = rk_buffer_tape(&rt->host_return);
+    size_t cursor = 0;
+    luaL_checkstack(L, (int)rt->host_return_count, "too many results from a host function");
+    for (uint32_t i = 0; i < rt->host_return_count; i++) rk_tape_push(L, &tape, &cursor, 0);
+    return (int)rt->host_return_count;
+}
+
+/// The C side of every registered host function (upvalue 1: its id).
+static int rk_host_trampoline(lua_State *L) {
+    return rk_host_invoke(L, (int32_t)lua_tointeger(L, lua_upvalueindex(1)));
+}
+
+static bool rk_buffer_copy(rk_buffer *buffer, rk_tape tape) {
+    if (tape.count > buffer->capacity) {
+        rk_slot *slots = realloc(buffer->slots, tape.count * sizeof(rk_slot));
+        if (slots == NULL) return false;
+        buffer->slots = slots;
+        buffer->capacity = tape.count;
+    }
+    if (tape.arena_length > buffer->arena_capacity) {
+        char *arena = realloc(buffer->arena, tape.arena_length);
+        if (arena == NULL) return false;
+        buffer->arena = arena;
+        buffer->arena_capacity = tape.arena_length;
+    }
+    if (tape.count) memcpy(buffer->slots, tape.slots, tape.count * sizeof(rk_slot));
+    if (tape.arena_length) memcpy(buffer->arena, tape.arena, tape.arena_length);
+    buffer->count = tape.count;
+    buffer->arena_length = tape.arena_length;
+    return true;
+}
+
+int rk_host_return(rk_runtime *rt, rk_tape values, uint32_t nvalues) {
+    if (!rk_buffer_copy(&rt->host_return, values)) return RK_ERR_MEMORY;
+    rt->host_return_count = nvalues;
+    return RK_OK;
+}
+
+void rk_host_fail(rk_runtime *rt, const char *message, size_t length) {
+    free(rt->host_error);
+    rt->host_error = malloc(length + 1);
+    if (rt->host_error == NULL) {
+        rt->host_error_length = 0;
+        return;
+    }
+    memcpy(rt->host_error, message, length);
+    rt->host_error[length] = 0;
+    rt->host_error_length = length;
+}
+
+static int rk_register_body(lua_State *L) {
+    rk_register_request *request = lua_touserdata(L, 1);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &rk_key_base);
+    int base = lua_gettop(L);
+    int target = base;
+    if (request->library) {
+        // Libraries are read-only proxies in the base; add to the table behind the proxy.
+        if (lua_getfield(L, base, request->library) == LUA_TNIL) {
+            lua_pop(L, 1);
+            lua_newtable(L);
+            rk_expose_library(L, base, lua_gettop(L), request->library);
+            lua_pop(L, 1);
+            lua_getfield(L, base, request->library);
+        }
+        if (!rk_push_backing(L, -1)) return rk_raise(L, RK_ERR_ARGUMENTS, "'%s' is not a library", request->library);
+        target = lua_gettop(L);
+    }
+    lua_pushinteger(L, request->id);
+    lua_pushcclosure(L, rk_host_trampoline, 1);
+    lua_setfield(L, target, request->name);
+    return 0;
+}
+
+int rk_register_host_function(rk_runtime *rt, const char *library, const char *name, int32_t id) {
+    rk_register_request request = {library, name, id};
+    return rk_protected(rt, rk_register_body, &request);
+}
+
+// MARK: - Loading plugins
+
+typedef struct rk_load_request {
+    const char *name, *source;
+    size_t length;
+    int32_t plugin;
+} rk_load_request;
+
+static int rk_load_body(lua_State *L) {
+    rk_load_request *request = lua_touserdata(L, 1);
+    rk_runtime *rt = rk_runtime_of(L);
+    // The plugin's own environment: its globals, reading through to the shared base.
+    lua_createtable(L, 0, 8);
+    int env = lua_gettop(L);
+    lua_createtable(L, 0, 2);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &rk_key_base);
+    lua_setfield(L, -2, "__index");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, env);
+    lua_pushvalue(L, env);
+    lua_setfield(L, env, "_G");
+
+    const char *chunkname = lua_pushfstring(L, "@%s", request->name);
+    int status = luaL_loadbufferx(L, request->source, request->length, chunkname, "t");
+    if (status != LUA_OK) {
+        rt->pending_status = status == LUA_ERRSYNTAX ? RK_ERR_SYNTAX : RK_ERR_RUNTIME;
+        if (status == LUA_ERRSYNTAX && strstr(lua_tostring(L, -1), "attempt to load a binary chunk"))
+            lua_pushfstring(L, "%s: precompiled (binary) chunks are refused; load the plugin's source text", request->name);
+        return lua_error(L);
+    }
+    lua_pushvalue(L, env);
+    lua_setupvalue(L, -2, 1);
+    lua_call(L, 0, 1);
+    int exports = lua_gettop(L);
+
+    // Nothing the plugin built while loading may change afterwards: its globals, the table it
+    // returned and every table they reach become read-only.
+    rk_deep_freeze(L, exports);
+    rk_deep_freeze(L, env);
+    rk_freeze_in_place(L, env, "the plugin's globals");
+
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &rk_key_plugins);
+    lua_createtable(L, 0, 3);
+    lua_pushvalue(L, env);
+    lua_setfield(L, -2, "env");
+    lua_pushvalue(L, exports);
+    lua_setfield(L, -2, "exports");
+    lua_pushstring(L, request->name);
+    lua_setfield(L, -2, "name");
+    rt->plugin_count++;
+    lua_rawseti(L, -2, rt->plugin_count);
+    request->plugin = rt->plugin_count;
+    return 0;
+}
+
+int rk_load(rk_runtime *rt, const char *name, const char *source, size_t length, int32_t *plugin) {
+    rk_load_request request = {name, source, length, 0};
+    int status = rk_protected(rt, rk_load_body, &request);
+    if (status == RK_OK) *plugin = request.plugin;
+    return status;
+}
+
+// MARK: - Resolving functions
+
+typedef struct rk_resolve_request {
+    int32_t plugin;
+    const char *path;
+    int32_t function;
+} rk_resolve_request;
+
+/// Looks up a dotted path in the table at the top, replacing it with the result (or nil). With
+/// `raw_first`, the first name is looked up without metamethods (a plugin's own globals only).
+static void rk_lookup_path(lua_State *L, const char *path, bool raw_first) {
+    const char *part = path;
+    while (!lua_isnil(L, -1)) {
+        const char *dot = strchr(part, '.');
+        size_t length = dot ? (size_t)(dot - part) : strlen(part);
+        if (!lua_istable(L, -1)) {
+            lua_pop(L, 1);
+            lua_pushnil(L);
+            return;
+        }
+        lua_pushlstring(L, part, length);
+        if (raw_first && part == path) lua_rawget(L, -2);
+        else lua_gettable(L, -2);
+        lua_remove(L, -2);
+        if (dot == NULL) return;
+        part = dot + 1;
+    }
+}
+
+static int rk_resolve_body(lua_State *L) {
+    rk_resolve_request *request = lua_touserdata(L, 1);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &rk_key_plugins);
+    if (lua_rawgeti(L, -1, request->plugin) != LUA_TTABLE)
+        return rk_raise(L, RK_ERR_ARGUMENTS, "no plugin with id %d in this runtime", (int)request->plugin);
+    int plugin = lua_gettop(L);
+    lua_getfield(L, plugin, "exports");
+    rk_lookup_path(L, request->path, false);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_getfield(L, plugin, "env");
+        if (rk_push_backing(L, -1)) lua_remove(L, -2);
+        rk_lookup_path(L, request->path, true);
+    }
+    if (!lua_isfunction(L, -1)) {
+        lua_getfield(L, plugin, "name");
+        return rk_raise(L, RK_ERR_NOT_FOUND, "%s: no function '%s' (the plugin %s)", lua_tostring(L, -1),
+                        request->path, lua_isnil(L, -2) ? "does not define it" : "defines it, but not as a function");
+    }
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &rk_key_functions);
+    lua_insert(L, -2);
+    request->function = luaL_ref(L, -2);
+    return 0;
+}
+
+int rk_resolve(rk_runtime *rt, int32_t plugin, const char *path, int32_t *function) {
+    rk_resolve_request request = {plugin, path, 0};
+    int status = rk_protected(rt, rk_resolve_body, &request);
+    if (status == RK_OK) *function = request.function;
+    return status;
+}
+
+// MARK: - Calling
+
+typedef struct rk_call_request {
+    int32_t function;
+    rk_tape args;
+    uint32_t nargs;
+} rk_call_request;
+
+static int rk_call_body(lua_State *L) {
+    rk_call_request *request = lua_touserdata(L, 1);
+    rk_runtime *rt = rk_runtime_of(L);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &rk_key_functions);
+    if (lua_rawgeti(L, -1, request->function) != LUA_TFUNCTION)
+        return rk_raise(L, RK_ERR_ARGUMENTS, "no function with id %d in this runtime", (int)request->function);
+    int top = lua_gettop(L) - 1;
+    luaL_checkstack(L, (int)request->nargs + LUA_MINSTACK, "too many arguments");
+    size_t cursor = 0;
+    for (uint32_t i = 0; i < request->nargs; i++) rk_tape_push(L, &request->args, &cursor, 0);
+    if (cursor != request->args.count)
+        return rk_raise(L, RK_ERR_ARGUMENTS, "argument tape has %d slots but %d values used %d",
+                        (int)request->args.count, (int)request->nargs, (int)cursor);
+    lua_call(L, (int)request->nargs, LUA_MULTRET);
+    int count = lua_gettop(L) - top;
+    rk_buffer_reset(&rt->results);
+    for (int i = 1; i <= count; i++) rk_tape_emit(L, &rt->results, top + i, 0);
+    rt->result_count = (uint32_t)count;
+    return 0;
+}
+
+int rk_call(rk_runtime *rt, int32_t function, rk_tape args, uint32_t nargs, uint64_t seed) {
+    rk_call_request request = {function, args, nargs};
+    rk_random_seed(rt, seed);
+    rt->result_count = 0;
+    return rk_protected(rt, rk_call_body, &request);
+}
+
+rk_tape rk_results(const rk_runtime *rt, uint32_t *nvalues) {
+    *nvalues = rt->result_count;
+    return rk_buffer_tape(&rt->results);
+}

@@ -1,0 +1,215 @@
+// The value tape: the one converter between host values and Lua values, in both directions.
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/// Deepest nesting of tables that crosses the boundary (a deeper table is most likely a cycle).
+#define RK_MAX_NESTING 64
+
+// MARK: - Tape to Lua
+
+static const rk_slot *rk_tape_next(lua_State *L, const rk_tape *tape, size_t *cursor) {
+    if (*cursor >= tape->count)
+        rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)tape->count);
+    return &tape->slots[(*cursor)++];
+}
+
+static const char *rk_tape_string(lua_State *L, const rk_tape *tape, const rk_slot *slot) {
+    if (slot->bits < 0 || (size_t)slot->bits + slot->len > tape->arena_length)
+        rk_raise(L, RK_ERR_ARGUMENTS, "argument string lies outside the tape's arena");
+    return tape->arena + slot->bits;
+}
+
+void rk_tape_push(lua_State *L, const rk_tape *tape, size_t *cursor, int depth) {
+    const rk_slot *slot = rk_tape_next(L, tape, cursor);
+    switch (slot->tag) {
+    case RK_NIL: lua_pushnil(L); return;
+    case RK_FALSE: lua_pushboolean(L, 0); return;
+    case RK_TRUE: lua_pushboolean(L, 1); return;
+    case RK_INT: lua_pushinteger(L, (lua_Integer)slot->bits); return;
+    case RK_NUM: {
+        double number;
+        memcpy(&number, &slot->bits, sizeof number);
+        lua_pushnumber(L, number);
+        return;
+    }
+    case RK_STR: lua_pushlstring(L, rk_tape_string(L, tape, slot), slot->len); return;
+    case RK_STATIC_STR: lua_pushlstring(L, (const char *)(intptr_t)slot->bits, slot->len); return;
+    case RK_TABLE: break;
+    default: rk_raise(L, RK_ERR_ARGUMENTS, "unexpected tag %d in the argument tape", (int)slot->tag);
+    }
+    if (depth >= RK_MAX_NESTING) rk_raise(L, RK_ERR_ARGUMENTS, "arguments nest more than %d tables deep", RK_MAX_NESTING);
+    luaL_checkstack(L, 4, "arguments nest too deeply");
+    uint32_t array_count = slot->len;
+    int64_t field_count = slot->bits;
+    bool readonly = slot->flags & RK_FLAG_READONLY;
+    lua_createtable(L, (int)array_count, (int)field_count + (readonly ? 4 : 0));
+    int table = lua_gettop(L);
+    lua_Integer next_index = 1;
+    for (int64_t entry = 0; entry < (int64_t)array_count + field_count; entry++) {
+        if (*cursor >= tape->count) rk_tape_next(L, tape, cursor); // raises: the tape ends early
+        const rk_slot *key = &tape->slots[*cursor];
+        switch (key->tag) {
+        case RK_KEY_STATIC_STR:
+            (*cursor)++;
+            rk_tape_push(L, tape, cursor, depth + 1);
+            // Static keys keep their address, so Lua's string cache finds them without hashing.
+            lua_setfield(L, table, (const char *)(intptr_t)key->bits);
+            break;
+        case RK_KEY_STR:
+            (*cursor)++;
+            lua_pushlstring(L, rk_tape_string(L, tape, key), key->len);
+            rk_tape_push(L, tape, cursor, depth + 1);
+            lua_rawset(L, table);
+            break;
+        case RK_KEY_INT:
+            (*cursor)++;
+            rk_tape_push(L, tape, cursor, depth + 1);
+            lua_rawseti(L, table, (lua_Integer)key->bits);
+            break;
+        default:
+            rk_tape_push(L, tape, cursor, depth + 1);
+            lua_rawseti(L, table, next_index++);
+            break;
+        }
+    }
+    if (readonly) rk_make_view(L, array_count > 0);
+}
+
+// MARK: - Lua to tape
+
+void rk_buffer_reset(rk_buffer *buffer) {
+    buffer->count = 0;
+    buffer->arena_length = 0;
+}
+
+void rk_buffer_free(rk_buffer *buffer) {
+    free(buffer->slots);
+    free(buffer->arena);
+    memset(buffer, 0, sizeof *buffer);
+}
+
+rk_tape rk_buffer_tape(const rk_buffer *buffer) {
+    rk_tape tape = {buffer->slots, buffer->count, buffer->arena, buffer->arena_length};
+    return tape;
+}
+
+static size_t rk_buffer_append(lua_State *L, rk_buffer *buffer, rk_slot slot) {
+    if (buffer->count == buffer->capacity) {
+        size_t capacity = buffer->capacity ? buffer->capacity * 2 : 64;
+        rk_slot *slots = realloc(buffer->slots, capacity * sizeof(rk_slot));
+        if (slots == NULL) rk_raise(L, RK_ERR_MEMORY, "out of memory for results");
+        buffer->slots = slots;
+        buffer->capacity = capacity;
+    }
+    buffer->slots[buffer->count] = slot;
+    return buffer->count++;
+}
+
+static int64_t rk_buffer_append_bytes(lua_State *L, rk_buffer *buffer, const char *bytes, size_t length) {
+    if (buffer->arena_length + length > buffer->arena_capacity) {
+        size_t capacity = buffer->arena_capacity ? buffer->arena_capacity : 256;
+        while (capacity < buffer->arena_length + length) capacity *= 2;
+        char *arena = realloc(buffer->arena, capacity);
+        if (arena == NULL) rk_raise(L, RK_ERR_MEMORY, "out of memory for results");
+        buffer->arena = arena;
+        buffer->arena_capacity = capacity;
+    }
+    int64_t offset = (int64_t)buffer->arena_length;
+    if (length) memcpy(buffer->arena + offset, bytes, length);
+    buffer->arena_length += length;
+    return offset;
+}
+
+static void rk_emit_string(lua_State *L, rk_buffer *buffer, int idx, uint8_t tag) {
+    size_t length;
+    const char *string = lua_tolstring(L, idx, &length);
+    if (length > UINT32_MAX) rk_raise(L, RK_ERR_RESULT, "a string of %d MiB is too long to return", (int)(length >> 20));
+    rk_slot slot = {.tag = tag, .len = (uint32_t)length};
+    slot.bits = rk_buffer_append_bytes(L, buffer, string, length);
+    rk_buffer_append(L, buffer, slot);
+}
+
+static void rk_emit_table(lua_State *L, rk_buffer *buffer, int idx, int depth) {
+    if (depth >= RK_MAX_NESTING)
+        rk_raise(L, RK_ERR_RESULT, "a returned table nests more than %d deep (does it contain itself?)", RK_MAX_NESTING);
+    luaL_checkstack(L, 6, "result nests too deeply");
+    if (!rk_push_backing(L, idx)) lua_pushvalue(L, idx);
+    int data = lua_gettop(L);
+    bool view = false;
+    if (lua_getmetatable(L, idx)) {
+        view = lua_rawequal(L, -1, data);
+        lua_pop(L, 1);
+    }
+    size_t header = rk_buffer_append(L, buffer, (rk_slot){.tag = RK_TABLE});
+    // The sequence 1..n first, then every other key.
+    lua_Integer sequence = 0;
+    while (lua_rawgeti(L, data, sequence + 1) != LUA_TNIL) {
+        sequence++;
+        rk_tape_emit(L, buffer, -1, depth + 1);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    int64_t fields = 0;
+    lua_pushnil(L);
+    while (lua_next(L, data)) {
+        int key = lua_gettop(L) - 1;
+        if (lua_isinteger(L, key)) {
+            lua_Integer k = lua_tointeger(L, key);
+            if (k >= 1 && k <= sequence) {
+                lua_pop(L, 1);
+                continue;
+            }
+            rk_buffer_append(L, buffer, (rk_slot){.tag = RK_KEY_INT, .bits = k});
+        } else if (lua_type(L, key) == LUA_TSTRING) {
+            if (view && rk_is_view_key(L, key)) {
+                lua_pop(L, 1);
+                continue;
+            }
+            rk_emit_string(L, buffer, key, RK_KEY_STR);
+        } else {
+            rk_raise(L, RK_ERR_RESULT, "a returned table has a %s key; only string and integer keys can be returned",
+                     luaL_typename(L, key));
+        }
+        rk_tape_emit(L, buffer, -1, depth + 1);
+        fields++;
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    buffer->slots[header].len = (uint32_t)sequence;
+    buffer->slots[header].bits = fields;
+}
+
+void rk_tape_emit(lua_State *L, rk_buffer *buffer, int idx, int depth) {
+    idx = lua_absindex(L, idx);
+    switch (lua_type(L, idx)) {
+    case LUA_TNIL:
+    case LUA_TNONE:
+        rk_buffer_append(L, buffer, (rk_slot){.tag = RK_NIL});
+        return;
+    case LUA_TBOOLEAN:
+        rk_buffer_append(L, buffer, (rk_slot){.tag = lua_toboolean(L, idx) ? RK_TRUE : RK_FALSE});
+        return;
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx)) {
+            rk_buffer_append(L, buffer, (rk_slot){.tag = RK_INT, .bits = lua_tointeger(L, idx)});
+        } else {
+            lua_Number number = lua_tonumber(L, idx);
+            rk_slot slot = {.tag = RK_NUM};
+            memcpy(&slot.bits, &number, sizeof number);
+            rk_buffer_append(L, buffer, slot);
+        }
+        return;
+    case LUA_TSTRING:
+        rk_emit_string(L, buffer, idx, RK_STR);
+        return;
+    case LUA_TTABLE:
+        rk_emit_table(L, buffer, idx, depth);
+        return;
+    default:
+        rk_raise(L, RK_ERR_RESULT, "a %s cannot be returned to the host (return numbers, strings, booleans or tables)",
+                 luaL_typename(L, idx));
+    }
+}

@@ -1,0 +1,264 @@
+import CLuaShim
+import Foundation
+import Logging
+
+/// One sandboxed Lua 5.4 state that loads plugins and calls their functions.
+///
+/// A runtime is single-threaded: it is not `Sendable`, so Swift keeps it within one task or
+/// thread. To use both cores, give each worker a runtime of its own, or use a
+/// ``LuaRuntimePool``.
+///
+/// ```swift
+/// let runtime = try LuaRuntime()
+/// let plugin = try runtime.load(plugin: "points.lua", source: """
+///     return { earn = function(order) return order.total // 100 end }
+///     """)
+/// let earn = try runtime.function("earn", in: plugin)
+/// let points = try runtime.call(earn, ["total": 2_550])   // .integer(25)
+/// ```
+///
+/// Scripts see `string` (without `string.dump`), `table`, `math`, `utf8` and the safe base
+/// functions; the libraries are read-only. `pairs` and `next` visit keys in a fixed order and
+/// `math.random` is seeded per call, so the same calls give the same results in every process.
+/// Every call runs under ``LuaLimits``; a call that fails throws a ``LuaError`` and leaves the
+/// runtime ready for the next call.
+public final class LuaRuntime {
+    /// The limits of the following calls.
+    public var limits: LuaLimits {
+        didSet { applyLimits() }
+    }
+
+    private let state: OpaquePointer
+    private let bridge: HostBridge
+    private let arguments = LuaTape()
+    private var plugins: [Int32: String] = [:]
+    private var isCalling = false
+
+    /// Creates a runtime. `logger` receives what scripts `print`, with the plugin and line as
+    /// metadata.
+    public init(limits: LuaLimits = .default, logger: Logger = Logger(label: "RetentionLua")) throws(LuaError) {
+        self.limits = limits
+        bridge = HostBridge(logger: logger)
+        var cLimits = Self.cLimits(limits)
+        guard let state = rk_open(&cLimits, hostCallback, Unmanaged.passUnretained(bridge).toOpaque()) else {
+            throw LuaError(
+                code: .stateUnavailable, plugin: "", message: "could not create a Lua state within \(limits.memoryBytes) bytes"
+            )
+        }
+        self.state = state
+    }
+
+    deinit {
+        rk_close(state)
+    }
+
+    /// Bytes the runtime holds now.
+    public var memoryInUse: Int { rk_memory_in_use(state) }
+
+    /// The most bytes the runtime has held.
+    public var peakMemory: Int { rk_memory_peak(state) }
+
+    /// Instructions the last load or call executed, to the nearest ``LuaLimits/checkInterval``
+    /// (C work charged to the budget included).
+    public var lastInstructionCount: Int64 { rk_last_instructions(state) }
+
+    // MARK: Loading
+
+    /// Loads a plugin from source text, under `name` (errors and tracebacks show it).
+    ///
+    /// The chunk runs once, in a fresh environment of its own; what it returns (usually a table
+    /// of functions) is where ``function(_:in:)`` looks first. Precompiled chunks are refused.
+    public func load(plugin name: String, source: String) throws(LuaError) -> LuaPlugin {
+        precondition(!isCalling, "a host function cannot load plugins into the runtime calling it")
+        var id: Int32 = 0
+        var source = source
+        let status = source.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                rk_load(state, name, chars.baseAddress, chars.count, &id)
+            }
+        }
+        try check(status, plugin: name, function: nil)
+        plugins[id] = name
+        return LuaPlugin(name: name, id: id, runtime: ObjectIdentifier(self))
+    }
+
+    /// Loads a plugin file; its path is its name.
+    public func load(contentsOf path: String) throws(LuaError) -> LuaPlugin {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LuaError(code: .fileUnreadable, plugin: path, message: "cannot read the file")
+        }
+        return try load(plugin: path, source: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Finds a function by its dotted path: first in the table the plugin returned, then among
+    /// its globals.
+    public func function(_ path: String, in plugin: LuaPlugin) throws(LuaError) -> LuaFunction {
+        checkOwnership(plugin)
+        var reference: Int32 = 0
+        try check(rk_resolve(state, plugin.id, path, &reference), plugin: plugin.name, function: nil)
+        return LuaFunction(plugin: plugin, path: path, reference: reference)
+    }
+
+    // MARK: Calling
+
+    /// Calls a function with the arguments `build` appends; returns its first result (`nil` when
+    /// it returned nothing). `seed` seeds `math.random` for this call (the engine derives it
+    /// from the event, so a replay draws the same numbers).
+    @inlinable
+    public func call(
+        _ function: LuaFunction, seed: UInt64 = 0, arguments build: (inout LuaArguments) -> Void
+    ) throws(LuaError) -> LuaValue {
+        let tape = prepareArguments()
+        var arguments = LuaArguments(tape: tape)
+        build(&arguments)
+        return try invoke(function, count: arguments.count, seed: seed, allResults: false).first ?? .nil
+    }
+
+    /// Calls a function with values; returns its first result (`nil` when it returned nothing).
+    public func call(_ function: LuaFunction, seed: UInt64 = 0, _ values: LuaValue...) throws(LuaError) -> LuaValue {
+        try call(function, seed: seed) { arguments in
+            for value in values { arguments.append(value) }
+        }
+    }
+
+    /// Calls a function with values; returns all of its results.
+    public func callReturningAll(
+        _ function: LuaFunction, seed: UInt64 = 0, arguments values: [LuaValue]
+    ) throws(LuaError) -> [LuaValue] {
+        let tape = prepareArguments()
+        var arguments = LuaArguments(tape: tape)
+        for value in values { arguments.append(value) }
+        return try invoke(function, count: arguments.count, seed: seed, allResults: true)
+    }
+
+    @usableFromInline
+    func prepareArguments() -> LuaTape {
+        precondition(!isCalling, "a host function cannot call back into the runtime calling it")
+        arguments.reset()
+        return arguments
+    }
+
+    @usableFromInline
+    func invoke(_ function: LuaFunction, count: UInt32, seed: UInt64, allResults: Bool) throws(LuaError) -> [LuaValue] {
+        checkOwnership(function.plugin)
+        isCalling = true
+        let status = rk_call(state, function.reference, arguments.view, count, seed)
+        isCalling = false
+        try check(status, plugin: function.plugin.name, function: function.path)
+        var resultCount: UInt32 = 0
+        let results = rk_results(state, &resultCount)
+        var reader = LuaTapeReader(results)
+        if resultCount == 0 { return [] }
+        if !allResults { return [reader.next()] }
+        return (0..<resultCount).map { _ in reader.next() }
+    }
+
+    // MARK: Host functions
+
+    /// Makes a Swift function callable from scripts as `library.name` (or the global `name`).
+    /// Register before loading the plugins that use it. Libraries are read-only to scripts.
+    ///
+    /// An error thrown by `body` becomes a Lua error at the script's call site (scripts can
+    /// catch it with `pcall`); it never unwinds through Swift.
+    ///
+    /// ```swift
+    /// try runtime.register("days_between", in: "retention") { arguments in
+    ///     guard let a = arguments.first?.integerValue, let b = arguments.last?.integerValue else {
+    ///         throw HostFunctionError("days_between(a, b) takes two day numbers")
+    ///     }
+    ///     return .integer(b - a)
+    /// }
+    /// ```
+    public func register(
+        _ name: String, in library: String? = nil, _ body: @escaping ([LuaValue]) throws -> LuaValue
+    ) throws(LuaError) {
+        let id = bridge.add(body)
+        let status = library.map { library in rk_register_host_function(state, library, name, id) }
+            ?? rk_register_host_function(state, nil, name, id)
+        try check(status, plugin: "", function: nil)
+    }
+
+    // MARK: Internals
+
+    private func applyLimits() {
+        var cLimits = Self.cLimits(limits)
+        rk_set_limits(state, &cLimits)
+    }
+
+    private static func cLimits(_ limits: LuaLimits) -> rk_limits {
+        let deadline = limits.deadline.map { duration -> Int64 in
+            let (seconds, attoseconds) = duration.components
+            return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        } ?? 0
+        return rk_limits(
+            instructions_per_call: limits.instructionsPerCall,
+            memory_bytes: limits.memoryBytes,
+            deadline_nanoseconds: deadline,
+            check_interval: limits.checkInterval
+        )
+    }
+
+    private func checkOwnership(_ plugin: LuaPlugin) {
+        precondition(
+            plugin.runtime == ObjectIdentifier(self),
+            "plugin '\(plugin.name)' was loaded into another runtime; load it into this one"
+        )
+    }
+
+    private func check(_ status: Int32, plugin: String, function: String?) throws(LuaError) {
+        guard status != Int32(RK_OK.rawValue) else { return }
+        throw LuaError(from: rk_last_error(state), status: status, plugin: plugin, function: function, limits: limits)
+    }
+}
+
+extension LuaError {
+    init(from info: rk_error_info, status: Int32, plugin: String, function: String?, limits: LuaLimits) {
+        let code: Code =
+            switch rk_status(UInt32(status)) {
+            case RK_ERR_SYNTAX: .syntax
+            case RK_ERR_MEMORY: .memoryLimitExceeded
+            case RK_ERR_BUDGET: .budgetExceeded
+            case RK_ERR_DEADLINE: .deadlineExceeded
+            case RK_ERR_RESULT: .badResult
+            case RK_ERR_NOT_FOUND: .functionNotFound
+            case RK_ERR_HOST: .hostFunction
+            case RK_ERR_ARGUMENTS: .badArguments
+            case RK_ERR_STATE: .stateUnavailable
+            default: .runtime
+            }
+        let source = String(cString: info.source)
+        var message = String(cString: info.message)
+        var line: Int? = info.line > 0 ? Int(info.line) : nil
+        // Lua prefixes messages with "source:line:"; keep the place in `line`, not in the text.
+        if let (prefixLine, rest) = Self.splitLocation(message, source: source.isEmpty ? plugin : source) {
+            line = line ?? prefixLine
+            message = rest
+        }
+        switch code {
+        case .budgetExceeded:
+            message = "instruction budget exceeded (\(limits.instructionsPerCall) instructions)"
+        case .memoryLimitExceeded:
+            message = "memory limit exceeded (\(limits.memoryBytes) bytes)"
+        case .deadlineExceeded:
+            message = "deadline exceeded (\(limits.deadline.map { "\($0)" } ?? "none"))"
+        default:
+            break
+        }
+        self.init(
+            code: code,
+            plugin: source.isEmpty ? plugin : source,
+            function: function,
+            line: line,
+            message: message,
+            traceback: String(cString: info.traceback)
+        )
+    }
+
+    /// Splits "name:12: message" into (12, "message") when `name` is the source.
+    private static func splitLocation(_ message: String, source: String) -> (Int, String)? {
+        guard !source.isEmpty, message.hasPrefix(source + ":") else { return nil }
+        let rest = message.dropFirst(source.count + 1)
+        guard let colon = rest.firstIndex(of: ":"), let line = Int(rest[..<colon]) else { return nil }
+        return (line, String(rest[rest.index(after: colon)...].drop(while: { $0 == " " })))
+    }
+}

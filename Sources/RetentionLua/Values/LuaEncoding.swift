@@ -1,0 +1,192 @@
+import CLuaShim
+
+/// A Swift value a script can receive.
+///
+/// Conform your own types to pass them to scripts without building a ``LuaValue`` first; this is
+/// the fast path the engine uses. Field names given as string literals are passed to Lua by
+/// address, so Lua finds them in its string cache without hashing.
+///
+/// ```swift
+/// struct OrderLine: LuaEncodable {
+///     var sku: String, quantity: Int64, unitPrice: Int64
+///     func encode(to encoder: LuaValueEncoder) {
+///         encoder.encodeTable { table in
+///             table.set("sku", sku)
+///             table.set("quantity", quantity)
+///             table.set("unit_price", unitPrice)
+///         }
+///     }
+/// }
+/// ```
+public protocol LuaEncodable {
+    /// Writes exactly one value.
+    func encode(to encoder: LuaValueEncoder)
+}
+
+/// Writes one value onto a call's argument tape.
+public struct LuaValueEncoder {
+    @usableFromInline let tape: LuaTape
+
+    @usableFromInline
+    init(tape: LuaTape) { self.tape = tape }
+
+    @inlinable public func encodeNil() { _ = tape.append(tag: RK_NIL) }
+    @inlinable public func encode(_ value: Bool) { _ = tape.append(tag: value ? RK_TRUE : RK_FALSE) }
+    @inlinable public func encode(_ value: Int64) { _ = tape.append(tag: RK_INT, bits: value) }
+    @inlinable public func encode(_ value: Int) { _ = tape.append(tag: RK_INT, bits: Int64(value)) }
+    @inlinable public func encode(_ value: Double) {
+        _ = tape.append(tag: RK_NUM, bits: Int64(bitPattern: value.bitPattern))
+    }
+    @inlinable public func encode(_ value: String) { tape.appendString(value, tag: RK_STR) }
+    /// A string literal, passed by address.
+    @inlinable public func encode(_ value: StaticString) { tape.appendStatic(value, tag: RK_STATIC_STR) }
+
+    /// Writes a table whose entries `body` sets. The script sees it read-only unless `readOnly`
+    /// is false; either way it is a fresh table that no other call sees.
+    @inlinable
+    public func encodeTable(readOnly: Bool = true, _ body: (inout LuaTableEncoder) -> Void) {
+        let header = tape.append(tag: RK_TABLE, flags: readOnly ? UInt8(RK_FLAG_READONLY) : 0)
+        var table = LuaTableEncoder(tape: tape)
+        body(&table)
+        tape.slots[header].len = table.arrayCount
+        tape.slots[header].bits = table.fieldCount
+    }
+}
+
+/// Sets the entries of a table being encoded: array elements in order, and fields by name.
+public struct LuaTableEncoder {
+    @usableFromInline let tape: LuaTape
+    @usableFromInline var arrayCount: UInt32 = 0
+    @usableFromInline var fieldCount: Int64 = 0
+
+    @usableFromInline
+    init(tape: LuaTape) { self.tape = tape }
+
+    /// Appends the next array element (Lua index 1, 2, 3, …).
+    @inlinable
+    public mutating func append(_ value: some LuaEncodable) {
+        value.encode(to: LuaValueEncoder(tape: tape))
+        arrayCount += 1
+    }
+
+    /// Appends a table as the next array element.
+    @inlinable
+    public mutating func appendTable(readOnly: Bool = true, _ body: (inout LuaTableEncoder) -> Void) {
+        LuaValueEncoder(tape: tape).encodeTable(readOnly: readOnly, body)
+        arrayCount += 1
+    }
+
+    /// Sets a field named by a string literal (passed by address; it must not contain a NUL).
+    @inlinable
+    public mutating func set(_ key: StaticString, _ value: some LuaEncodable) {
+        tape.appendStatic(key, tag: RK_KEY_STATIC_STR)
+        value.encode(to: LuaValueEncoder(tape: tape))
+        fieldCount += 1
+    }
+
+    /// Sets a field named by a string literal to a table.
+    @inlinable
+    public mutating func setTable(_ key: StaticString, readOnly: Bool = true, _ body: (inout LuaTableEncoder) -> Void) {
+        tape.appendStatic(key, tag: RK_KEY_STATIC_STR)
+        LuaValueEncoder(tape: tape).encodeTable(readOnly: readOnly, body)
+        fieldCount += 1
+    }
+
+    /// Sets a field whose name is only known at run time.
+    @inlinable
+    public mutating func set(_ key: String, _ value: some LuaEncodable) {
+        tape.appendString(key, tag: RK_KEY_STR)
+        value.encode(to: LuaValueEncoder(tape: tape))
+        fieldCount += 1
+    }
+
+    /// Sets an integer key outside the array part (for example 0, or after a gap).
+    @inlinable
+    public mutating func set(_ key: Int64, _ value: some LuaEncodable) {
+        _ = tape.append(tag: RK_KEY_INT, bits: key)
+        value.encode(to: LuaValueEncoder(tape: tape))
+        fieldCount += 1
+    }
+}
+
+/// The arguments of one call, in order.
+public struct LuaArguments {
+    @usableFromInline let tape: LuaTape
+    @usableFromInline var count: UInt32 = 0
+
+    @usableFromInline
+    init(tape: LuaTape) { self.tape = tape }
+
+    /// Appends the next argument.
+    @inlinable
+    public mutating func append(_ value: some LuaEncodable) {
+        value.encode(to: LuaValueEncoder(tape: tape))
+        count += 1
+    }
+
+    /// Appends a table as the next argument (read-only to the script unless `readOnly` is false).
+    @inlinable
+    public mutating func appendTable(readOnly: Bool = true, _ body: (inout LuaTableEncoder) -> Void) {
+        LuaValueEncoder(tape: tape).encodeTable(readOnly: readOnly, body)
+        count += 1
+    }
+}
+
+extension Bool: LuaEncodable {
+    @inlinable public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
+}
+
+extension Int64: LuaEncodable {
+    @inlinable public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
+}
+
+extension Int: LuaEncodable {
+    @inlinable public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
+}
+
+extension Double: LuaEncodable {
+    @inlinable public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
+}
+
+extension String: LuaEncodable {
+    @inlinable public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
+}
+
+extension StaticString: LuaEncodable {
+    @inlinable public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
+}
+
+extension Optional: LuaEncodable where Wrapped: LuaEncodable {
+    /// `nil` becomes Lua's nil (a field set to nil is simply absent).
+    @inlinable public func encode(to encoder: LuaValueEncoder) {
+        if let value = self { value.encode(to: encoder) } else { encoder.encodeNil() }
+    }
+}
+
+extension Array: LuaEncodable where Element: LuaEncodable {
+    /// An array becomes a read-only Lua sequence.
+    @inlinable public func encode(to encoder: LuaValueEncoder) {
+        encoder.encodeTable { table in
+            for element in self { table.append(element) }
+        }
+    }
+}
+
+extension LuaValue: LuaEncodable {
+    /// Tables are passed read-only, like every argument table.
+    public func encode(to encoder: LuaValueEncoder) {
+        switch self {
+        case .nil: encoder.encodeNil()
+        case .boolean(let value): encoder.encode(value)
+        case .integer(let value): encoder.encode(value)
+        case .number(let value): encoder.encode(value)
+        case .string(let value): encoder.encode(value)
+        case .table(let table):
+            encoder.encodeTable { encoder in
+                for element in table.array { encoder.append(element) }
+                for (key, value) in table.integerKeys { encoder.set(key, value) }
+                for (key, value) in table.fields { encoder.set(key, value) }
+            }
+        }
+    }
+}

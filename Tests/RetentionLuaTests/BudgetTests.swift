@@ -1,0 +1,140 @@
+import RetentionLua
+import Testing
+
+@Suite("Budgets: instructions, memory and the deadline")
+struct BudgetTests {
+    static let hostile = """
+        return {
+          ok = function(x) return x + 1 end,
+          loop = function() while true do end end,
+          recurse = function() local function r(n) return r(n + 1) + 1 end return r(1) end,
+          swallow = function()
+            while true do pcall(function() while true do end end) end
+          end,
+          swallow_xpcall = function()
+            for i = 1, 1e9 do xpcall(function() while true do end end, function(m) return m end) end
+            return "escaped"
+          end,
+          hoard = function() local t = {} for i = 1, 1e9 do t[i] = ("x"):rep(64) .. i end end,
+          swallow_memory = function()
+            local t = {}
+            for i = 1, 1e9 do pcall(function() t[#t + 1] = ("y"):rep(4096) .. i end) end
+            return "escaped"
+          end,
+          rep_bomb = function() return #string.rep("x", 1 << 40) end,
+          pattern_bomb = function() return string.find(string.rep('a', 120), 'a*a*a*a*a*b') end,
+          plain_find = function() return string.find(string.rep('a', 100000) .. 'b', 'ab', 1, true) end,
+        }
+        """
+
+    func hostileRuntime(_ limits: LuaLimits = .default) throws -> (LuaRuntime, LuaPlugin) {
+        let runtime = try LuaRuntime(limits: limits)
+        return (runtime, try runtime.load(plugin: "hostile.lua", source: Self.hostile))
+    }
+
+    @Test("An infinite loop stops with budgetExceeded at its line, and the runtime goes on")
+    func infiniteLoop() throws {
+        let (runtime, plugin) = try hostileRuntime()
+        let error = try #require(callError(runtime, try runtime.function("loop", in: plugin)))
+        #expect(error.code == .budgetExceeded)
+        #expect(error.plugin == "hostile.lua")
+        #expect(error.line == 3)
+        #expect(error.function == "loop")
+        #expect(try runtime.call(runtime.function("ok", in: plugin), 41) == 42)
+    }
+
+    @Test("Runaway recursion stops with a clear error and the runtime goes on")
+    func recursion() throws {
+        let (runtime, plugin) = try hostileRuntime()
+        let error = try #require(callError(runtime, try runtime.function("recurse", in: plugin)))
+        #expect([LuaError.Code.runtime, .budgetExceeded, .memoryLimitExceeded].contains(error.code))
+        #expect(error.line == 4)
+        #expect(try runtime.call(runtime.function("ok", in: plugin), 1) == 2)
+    }
+
+    @Test("A script's own pcall or xpcall cannot catch the stop and go on", arguments: ["swallow", "swallow_xpcall"])
+    func pcallCannotCatch(_ name: String) throws {
+        let (runtime, plugin) = try hostileRuntime()
+        let error = try #require(callError(runtime, try runtime.function(name, in: plugin)))
+        #expect(error.code == .budgetExceeded)
+        #expect(try runtime.call(runtime.function("ok", in: plugin), 1) == 2)
+    }
+
+    @Test("The budget is deterministic: the same call stops after the same instruction count")
+    func deterministicBudget() throws {
+        let (runtime, plugin) = try hostileRuntime(LuaLimits(instructionsPerCall: 50_000))
+        let loop = try runtime.function("loop", in: plugin)
+        _ = callError(runtime, loop)
+        let first = runtime.lastInstructionCount
+        _ = callError(runtime, loop)
+        #expect(first == 50_000)
+        #expect(runtime.lastInstructionCount == first)
+    }
+
+    @Test("A memory bomb stops with memoryLimitExceeded and the memory is given back")
+    func memoryBomb() throws {
+        let limits = LuaLimits(instructionsPerCall: 1_000_000_000, memoryBytes: 8 << 20, deadline: nil)
+        let (runtime, plugin) = try hostileRuntime(limits)
+        let before = runtime.memoryInUse
+        let error = try #require(callError(runtime, try runtime.function("hoard", in: plugin)))
+        #expect(error.code == .memoryLimitExceeded)
+        #expect(error.plugin == "hostile.lua")
+        #expect(error.line == 12)
+        #expect(runtime.peakMemory <= 8 << 20 + 256 * 1024)
+        #expect(runtime.memoryInUse < before + 1 << 20)
+        #expect(try runtime.call(runtime.function("ok", in: plugin), 1) == 2)
+    }
+
+    @Test("A script that catches memory errors with pcall is still stopped")
+    func memoryCannotBeSwallowed() throws {
+        let limits = LuaLimits(instructionsPerCall: 1_000_000_000, memoryBytes: 8 << 20, deadline: nil)
+        let (runtime, plugin) = try hostileRuntime(limits)
+        let error = try #require(callError(runtime, try runtime.function("swallow_memory", in: plugin)))
+        #expect(error.code == .memoryLimitExceeded)
+        #expect(try runtime.call(runtime.function("ok", in: plugin), 1) == 2)
+    }
+
+    @Test("string.rep of a terabyte is refused before it allocates")
+    func repBomb() throws {
+        let (runtime, plugin) = try hostileRuntime()
+        let error = try #require(callError(runtime, try runtime.function("rep_bomb", in: plugin)))
+        #expect(error.code == .budgetExceeded)
+        #expect(runtime.peakMemory < 4 << 20)
+    }
+
+    @Test("A backtracking pattern stops within the budget instead of running for seconds")
+    func patternBomb() throws {
+        let (runtime, plugin) = try hostileRuntime()
+        let clock = ContinuousClock()
+        let started = clock.now
+        let error = try #require(callError(runtime, try runtime.function("pattern_bomb", in: plugin)))
+        #expect(error.code == .budgetExceeded)
+        #expect(error.line == 19)
+        // Generous: the budget stops it after about a million steps (milliseconds); stock Lua takes minutes.
+        #expect(clock.now - started < .seconds(5))
+    }
+
+    @Test("A plain find over a long subject stays within the budget")
+    func plainFind() throws {
+        let (runtime, plugin) = try hostileRuntime()
+        #expect(try runtime.callReturningAll(runtime.function("plain_find", in: plugin), arguments: []) == [100_000, 100_001])
+    }
+
+    @Test("The deadline is a backstop for a budget set too high")
+    func deadline() throws {
+        let limits = LuaLimits(instructionsPerCall: .max, deadline: .milliseconds(50))
+        let (runtime, plugin) = try hostileRuntime(limits)
+        let error = try #require(callError(runtime, try runtime.function("loop", in: plugin)))
+        #expect(error.code == .deadlineExceeded)
+        #expect(try runtime.call(runtime.function("ok", in: plugin), 1) == 2)
+    }
+
+    @Test("Limits can be changed between calls")
+    func changingLimits() throws {
+        let runtime = try LuaRuntime()
+        let f = try loadFunction(runtime, "return { f = function(n) local s = 0 for i = 1, n do s = s + i end return s end }")
+        #expect(try runtime.call(f, 10_000) == 50_005_000)
+        runtime.limits.instructionsPerCall = 1_000
+        #expect(callError(runtime, f, 10_000)?.code == .budgetExceeded)
+    }
+}
