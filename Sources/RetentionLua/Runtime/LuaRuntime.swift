@@ -254,11 +254,21 @@ extension LuaError {
         )
     }
 
-    /// Splits "name:12: message" into (12, "message") when `name` is the source.
+    /// Splits "name:12: message" into (12, "message") when `name` is the source, or the
+    /// "...tail" Lua writes for a source longer than 60 characters.
     private static func splitLocation(_ message: String, source: String) -> (Int, String)? {
-        guard !source.isEmpty, message.hasPrefix(source + ":") else { return nil }
-        let rest = message.dropFirst(source.count + 1)
-        guard let colon = rest.firstIndex(of: ":"), let line = Int(rest[..<colon]) else { return nil }
-        return (line, String(rest[rest.index(after: colon)...].drop(while: { $0 == " " })))
+        guard !source.isEmpty else { return nil }
+        var searchStart = message.startIndex
+        while let colon = message[searchStart...].firstIndex(of: ":") {
+            let file = message[..<colon]
+            let matches = file == source || (file.hasPrefix("...") && source.hasSuffix(file.dropFirst(3)))
+            let afterColon = message.index(after: colon)
+            if matches, let lineEnd = message[afterColon...].firstIndex(of: ":"),
+               let line = Int(message[afterColon..<lineEnd]) {
+                return (line, String(message[message.index(after: lineEnd)...].drop(while: { $0 == " " })))
+            }
+            searchStart = afterColon
+        }
+        return nil
     }
 }
