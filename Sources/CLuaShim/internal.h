@@ -41,8 +41,13 @@ struct rk_runtime {
     bool operating;
     int64_t last_instructions;
 
-    /// math.random's state (xoshiro256**), seeded per call.
+    /// math.random's state (xoshiro256**), seeded per call, lazily: on the first draw.
     uint64_t random_state[4];
+    uint64_t random_seed;
+    bool random_seeded;
+
+    /// Whether protected argument tables are strict proxies rather than guarded copies.
+    bool strict_arguments;
 
     rk_host_callback callback;
     void *callback_context;
@@ -76,6 +81,7 @@ static inline rk_runtime *rk_runtime_of(lua_State *L) {
 extern const char rk_key_base;      // the sandbox's base environment (read-only to scripts)
 extern const char rk_key_plugins;   // plugin id -> { env = ..., exports = ... }
 extern const char rk_key_functions; // resolved functions (luaL_ref)
+extern const char rk_key_guard;     // the shared metatable of guarded argument tables
 
 // runtime.c
 /// Charges `units` instructions of C work to the running operation; raises when spent.
@@ -97,8 +103,10 @@ void rk_deep_freeze(lua_State *L, int idx);
 bool rk_push_backing(lua_State *L, int idx);
 /// Whether `key` (a string at the top) is one of the metamethod names of a read-only view.
 bool rk_is_view_key(lua_State *L, int idx);
-/// Turns the freshly built table at the top into a read-only view (the arguments' protection).
+/// Protects the freshly built argument table at the top (a guard or a strict view).
 void rk_make_view(lua_State *L, bool is_array);
+/// Copies every entry of the base environment that the table at `idx` lacks into it.
+void rk_inherit_base(lua_State *L, int idx);
 /// Sets base[name] (the table at `base`) to a read-only proxy of the library table at `library`.
 void rk_expose_library(lua_State *L, int base, int library, const char *name);
 /// Calls host function `id` with the values on the stack (runtime.c).

@@ -11,13 +11,20 @@
 const char rk_key_base = 0;
 const char rk_key_plugins = 0;
 const char rk_key_functions = 0;
+const char rk_key_guard = 0;
 
 /// Room kept free for describing an error after the memory cap was hit.
 #define RK_ERROR_HEADROOM (256 * 1024)
 
+/// A cheap clock for the deadline (a backstop of hundreds of milliseconds: a few milliseconds of
+/// resolution are enough).
 static int64_t rk_now(void) {
     struct timespec ts;
+#ifdef CLOCK_MONOTONIC_COARSE
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+#else
     clock_gettime(CLOCK_MONOTONIC, &ts);
+#endif
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
@@ -135,11 +142,12 @@ static void rk_begin(rk_runtime *rt) {
     if (rt->hook_count < 1) rt->hook_count = 1;
     rt->deadline_at = rt->deadline_nanoseconds > 0 ? rk_now() + rt->deadline_nanoseconds : 0;
     rt->operating = true;
+    // Also resets the hook's count. The hook stays installed after the operation: no Lua code
+    // runs between operations, and one lua_sethook per call is cheaper than two.
     lua_sethook(rt->L, rk_hook, LUA_MASKCOUNT, rt->hook_count);
 }
 
 static void rk_end(rk_runtime *rt) {
-    lua_sethook(rt->L, NULL, 0, 0);
     rt->operating = false;
     rt->memory_headroom = 0;
     // What the budget says was spent; the instructions since the last check are not counted.
@@ -196,15 +204,22 @@ static int rk_status_after(rk_runtime *rt, int lua_status) {
     return RK_ERR_RUNTIME;
 }
 
-/// Runs `body(arg)` under the budget, inside one lua_pcall with the message handler.
+/// Stack slots that stay put between operations.
+enum {
+    RK_SLOT_HANDLER = 1, // the message handler
+    RK_SLOT_CALL = 2,    // rk_call's body, a closure over the resolved functions
+};
+
+/// Runs `body(arg)` (or, when `body` is NULL, the call body in its slot) under the budget,
+/// inside one lua_pcall with the message handler.
 static int rk_protected(rk_runtime *rt, lua_CFunction body, void *arg) {
     lua_State *L = rt->L;
     int base = lua_gettop(L);
     rk_begin(rt);
-    lua_pushcfunction(L, rk_message_handler);
-    lua_pushcfunction(L, body);
+    if (body) lua_pushcfunction(L, body);
+    else lua_pushvalue(L, RK_SLOT_CALL);
     lua_pushlightuserdata(L, arg);
-    int status = lua_pcall(L, 1, 0, base + 1);
+    int status = lua_pcall(L, 1, 0, RK_SLOT_HANDLER);
     rk_end(rt);
     int result = rk_status_after(rt, status);
     if (result != RK_OK) {
@@ -243,6 +258,26 @@ static int rk_open_body(lua_State *L) {
     return rk_sandbox_open(L);
 }
 
+static int rk_call_body(lua_State *L);
+
+/// Puts the fixed slots in place (before the first protected operation).
+static bool rk_place_slots(rk_runtime *rt) {
+    lua_State *L = rt->L;
+    if (!lua_checkstack(L, LUA_MINSTACK)) return false;
+    lua_settop(L, 0);
+    lua_pushcfunction(L, rk_message_handler);
+    lua_pushnil(L); // the call body, once the sandbox exists
+    return true;
+}
+
+static int rk_make_call_body(lua_State *L) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &rk_key_functions);
+    lua_pushcclosure(L, rk_call_body, 1);
+    return 1;
+}
+
+void rk_set_strict_arguments(rk_runtime *rt, int strict) { rt->strict_arguments = strict != 0; }
+
 void rk_set_limits(rk_runtime *rt, const rk_limits *limits) {
     rt->budget_limit = limits->instructions_per_call > 0 ? limits->instructions_per_call : 1;
     rt->memory_limit = limits->memory_bytes;
@@ -265,11 +300,17 @@ rk_runtime *rk_open(const rk_limits *limits, rk_host_callback callback, void *co
     }
     *(rk_runtime **)lua_getextraspace(rt->L) = rt;
     lua_setwarnf(rt->L, NULL, NULL);
-    rk_random_seed(rt, 0);
-    if (rk_protected(rt, rk_open_body, NULL) != RK_OK) {
+    if (!rk_place_slots(rt) || rk_protected(rt, rk_open_body, NULL) != RK_OK) {
         rk_close(rt);
         return NULL;
     }
+    // The call body closure (allocates, so it is made under protection).
+    lua_pushcfunction(rt->L, rk_make_call_body);
+    if (lua_pcall(rt->L, 0, 1, RK_SLOT_HANDLER) != LUA_OK) {
+        rk_close(rt);
+        return NULL;
+    }
+    lua_replace(rt->L, RK_SLOT_CALL);
     return rt;
 }
 
@@ -450,6 +491,12 @@ static int rk_load_body(lua_State *L) {
     rk_deep_freeze(L, exports);
     rk_deep_freeze(L, env);
     rk_freeze_in_place(L, env, "the plugin's globals");
+    // Globals then resolve in one step: the plugin's own, then the base's, in one table.
+    rk_push_backing(L, env);
+    lua_pushnil(L);
+    lua_setmetatable(L, -2);
+    rk_inherit_base(L, lua_gettop(L));
+    lua_pop(L, 1);
 
     lua_rawgetp(L, LUA_REGISTRYINDEX, &rk_key_plugins);
     lua_createtable(L, 0, 3);
@@ -514,6 +561,17 @@ static int rk_resolve_body(lua_State *L) {
         lua_getfield(L, plugin, "env");
         if (rk_push_backing(L, -1)) lua_remove(L, -2);
         rk_lookup_path(L, request->path, true);
+        // The plugin's globals table also holds the base functions; those are not the plugin's.
+        const char *dot = strchr(request->path, '.');
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &rk_key_base);
+        lua_pushlstring(L, request->path, dot ? (size_t)(dot - request->path) : strlen(request->path));
+        lua_rawget(L, -2);
+        bool inherited = dot == NULL && lua_rawequal(L, -1, -3);
+        lua_pop(L, 2);
+        if (inherited) {
+            lua_pop(L, 1);
+            lua_pushnil(L);
+        }
     }
     if (!lua_isfunction(L, -1)) {
         lua_getfield(L, plugin, "name");
@@ -544,8 +602,7 @@ typedef struct rk_call_request {
 static int rk_call_body(lua_State *L) {
     rk_call_request *request = lua_touserdata(L, 1);
     rk_runtime *rt = rk_runtime_of(L);
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &rk_key_functions);
-    if (lua_rawgeti(L, -1, request->function) != LUA_TFUNCTION)
+    if (lua_rawgeti(L, lua_upvalueindex(1), request->function) != LUA_TFUNCTION)
         return rk_raise(L, RK_ERR_ARGUMENTS, "no function with id %d in this runtime", (int)request->function);
     int top = lua_gettop(L) - 1;
     luaL_checkstack(L, (int)request->nargs + LUA_MINSTACK, "too many arguments");
@@ -564,9 +621,10 @@ static int rk_call_body(lua_State *L) {
 
 int rk_call(rk_runtime *rt, int32_t function, rk_tape args, uint32_t nargs, uint64_t seed) {
     rk_call_request request = {function, args, nargs};
-    rk_random_seed(rt, seed);
+    rt->random_seed = seed;
+    rt->random_seeded = false;
     rt->result_count = 0;
-    return rk_protected(rt, rk_call_body, &request);
+    return rk_protected(rt, NULL, &request);
 }
 
 rk_tape rk_results(const rk_runtime *rt, uint32_t *nvalues) {

@@ -45,6 +45,7 @@ static bool rk_is_readonly_metatable(lua_State *L, int mt) {
 }
 
 bool rk_push_backing(lua_State *L, int idx) {
+    idx = lua_absindex(L, idx);
     if (!lua_istable(L, idx) || !lua_getmetatable(L, idx)) return false;
     int mt = lua_gettop(L);
     if (!rk_is_readonly_metatable(L, mt)) {
@@ -52,7 +53,10 @@ bool rk_push_backing(lua_State *L, int idx) {
         return false;
     }
     lua_pushliteral(L, "__index");
-    lua_rawget(L, mt);
+    if (lua_rawget(L, mt) != LUA_TTABLE) { // a guarded table holds its own data
+        lua_pop(L, 1);
+        lua_pushvalue(L, idx);
+    }
     lua_remove(L, mt);
     return true;
 }
@@ -70,7 +74,14 @@ bool rk_is_view_key(lua_State *L, int idx) {
 }
 
 void rk_make_view(lua_State *L, bool is_array) {
-    // The data table is at the top; it becomes the metatable of a new empty table.
+    rk_runtime *rt = rk_runtime_of(L);
+    if (!rt->strict_arguments) {
+        // A guarded copy: the data stays in the table; the shared guard refuses new fields.
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &rk_key_guard);
+        lua_setmetatable(L, -2);
+        return;
+    }
+    // A strict view: the data table becomes the metatable of a new empty table.
     int data = lua_gettop(L);
     lua_pushvalue(L, data);
     lua_setfield(L, data, "__index");
@@ -119,6 +130,25 @@ void rk_freeze_in_place(lua_State *L, int idx, const char *what) {
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
     lua_setmetatable(L, idx);
+    lua_pop(L, 1);
+}
+
+void rk_inherit_base(lua_State *L, int idx) {
+    idx = lua_absindex(L, idx);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &rk_key_base);
+    int base = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, base)) {
+        lua_pushvalue(L, -2);
+        if (lua_rawget(L, idx) == LUA_TNIL) {
+            lua_pop(L, 1);
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);
+            lua_rawset(L, idx);
+        } else {
+            lua_pop(L, 2);
+        }
+    }
     lua_pop(L, 1);
 }
 
@@ -547,6 +577,10 @@ static uint64_t rk_random_below(rk_runtime *rt, uint64_t n) {
 
 static int rk_math_random(lua_State *L) {
     rk_runtime *rt = rk_runtime_of(L);
+    if (!rt->random_seeded) {
+        rk_random_seed(rt, rt->random_seed);
+        rt->random_seeded = true;
+    }
     lua_Integer low, high;
     switch (lua_gettop(L)) {
     case 0:
@@ -575,7 +609,11 @@ static int rk_math_random(lua_State *L) {
 
 static int rk_math_randomseed(lua_State *L) {
     rk_runtime *rt = rk_runtime_of(L);
-    if (lua_isnone(L, 1)) return 0; // keeps the call's own seed
+    if (lua_isnone(L, 1)) { // back to the call's own seed
+        rk_random_seed(rt, rt->random_seed);
+        rt->random_seeded = true;
+        return 0;
+    }
     uint64_t seed;
     if (lua_isinteger(L, 1)) {
         seed = (uint64_t)lua_tointeger(L, 1);
@@ -584,6 +622,7 @@ static int rk_math_randomseed(lua_State *L) {
         memcpy(&seed, &n, sizeof seed);
     }
     rk_random_seed(rt, seed);
+    rt->random_seeded = true;
     return 0;
 }
 
@@ -683,6 +722,14 @@ int rk_sandbox_open(lua_State *L) {
     rk_expose_library(L, base, table, "table");
     rk_expose_library(L, base, math, "math");
     rk_expose_library(L, base, utf8, "utf8");
+
+    // The guard of argument tables: new fields raise; the metatable itself is hidden.
+    lua_createtable(L, 0, 2);
+    lua_pushcfunction(L, rk_readonly_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &rk_key_guard);
 
     lua_pushvalue(L, base);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &rk_key_base);

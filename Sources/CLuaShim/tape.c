@@ -45,7 +45,10 @@ void rk_tape_push(lua_State *L, const rk_tape *tape, size_t *cursor, int depth) 
     uint32_t array_count = slot->len;
     int64_t field_count = slot->bits;
     bool readonly = slot->flags & RK_FLAG_READONLY;
-    lua_createtable(L, (int)array_count, (int)field_count + (readonly ? 4 : 0));
+    // A strict view keeps up to four metamethods beside the data; size for them up front.
+    // A guarded table needs no room: its guard is a shared metatable.
+    bool strict = readonly && rk_runtime_of(L)->strict_arguments;
+    lua_createtable(L, (int)array_count, (int)field_count + (strict ? 4 : 0));
     int table = lua_gettop(L);
     lua_Integer next_index = 1;
     for (int64_t entry = 0; entry < (int64_t)array_count + field_count; entry++) {

@@ -10,7 +10,7 @@ struct MarshallingTests {
         "Integers stay integers and floats stay floats",
         arguments: [
             LuaValue.integer(0), .integer(-1), .integer(.max), .integer(.min), .integer(9_007_199_254_740_993),
-            .number(0.5), .number(-0.0), .number(2.0), .number(1e300), .number(-.infinity), .number(5e-324),
+            .number(0.5), .number(-0.0), .number(2.0), .number(1e300), .number(-.infinity), .number(.leastNonzeroMagnitude),
         ]
     )
     func numbers(_ value: LuaValue) throws {
@@ -95,24 +95,55 @@ struct MarshallingTests {
         #expect(result == ["total": 3_400, "count": 2, "first": "MUG", "paid": true])
     }
 
-    @Test(
-        "Argument tables are read-only, however the script tries to write",
-        arguments: [
-            "order.total = 0", "order.bonus = 1", "order.lines[1].quantity = 99", "table.insert(order.lines, {})",
-            "rawset(order, 'total', 0)", "setmetatable(order, {})", "order.lines[3] = {}", "table.sort(order.lines, function(a, b) return a.quantity > b.quantity end)",
-        ]
-    )
+    static let writes = [
+        "order.total = 0", "order.bonus = 1", "order.lines[1].quantity = 99", "table.insert(order.lines, {})",
+        "rawset(order, 'total', 0)", "setmetatable(order, {})", "order.lines[3] = {}",
+        "table.sort(order.lines, function(a, b) return a.quantity > b.quantity end)",
+    ]
+
+    @Test("In read-only mode every write to an argument raises", arguments: writes)
     func readOnlyArguments(_ statement: String) throws {
-        let runtime = try LuaRuntime()
+        let runtime = try LuaRuntime(argumentTables: .readOnly)
         let f = try loadFunction(runtime, "return { f = function(order) \(statement) end }")
         let order: LuaValue = ["total": 2_500, "lines": [["quantity": 1], ["quantity": 2]]]
         let error = try #require(callError(runtime, f, order))
         #expect(error.code == .runtime)
     }
 
-    @Test("Read-only arguments still read like plain tables: #, ipairs, pairs, next")
-    func readOnlyReads() throws {
-        let runtime = try LuaRuntime()
+    @Test(
+        "In guarded mode adding a field raises, and overwriting one stays in that call",
+        arguments: LuaArgumentTables.allModes
+    )
+    func guardedArguments(_ mode: LuaArgumentTables) throws {
+        let runtime = try LuaRuntime(argumentTables: mode)
+        let plugin = try runtime.load(plugin: "w.lua", source: """
+            return {
+              add = function(order) order.bonus = 1 end,
+              add_line = function(order) order.lines[3] = {} end,
+              insert = function(order) table.insert(order.lines, {}) end,
+              raw = function(order) rawset(order, "bonus", 1) end,
+              overwrite = function(order) order.total = 0 order.lines[1].quantity = 99 return order.total end,
+              read = function(order) return order.total, order.lines[1].quantity end,
+            }
+            """)
+        let order: LuaValue = ["total": 2_500, "lines": [["quantity": 1], ["quantity": 2]]]
+        for name in ["add", "add_line", "insert", "raw"] {
+            let error = try #require(callError(runtime, try runtime.function(name, in: plugin), order), "\(name)")
+            #expect(error.code == .runtime)
+        }
+        let overwrite = try runtime.function("overwrite", in: plugin)
+        if mode == .guarded {
+            #expect(try runtime.call(overwrite, order) == 0)
+        } else {
+            #expect(callError(runtime, overwrite, order)?.message.contains("cannot set field 'total'") == true)
+        }
+        // Whatever the last call did, the next one sees the engine's values.
+        #expect(try runtime.callReturningAll(runtime.function("read", in: plugin), arguments: [order]) == [2_500, 1])
+    }
+
+    @Test("Protected arguments still read like plain tables: #, ipairs, pairs, next", arguments: LuaArgumentTables.allModes)
+    func readOnlyReads(_ mode: LuaArgumentTables) throws {
+        let runtime = try LuaRuntime(argumentTables: mode)
         let f = try loadFunction(runtime, """
             return { f = function(order)
               local keys = {}
@@ -126,9 +157,9 @@ struct MarshallingTests {
         #expect(results == [3, 6, "id,lines,total", "id", "1+2+3"])
     }
 
-    @Test("Every call gets fresh argument tables: nothing a call leaves behind reaches the next")
+    @Test("Even a read-only view's data is a fresh copy: nothing a call leaves behind reaches the next")
     func freshArguments() throws {
-        let runtime = try LuaRuntime()
+        let runtime = try LuaRuntime(argumentTables: .readOnly)
         let f = try loadFunction(runtime, """
             return { f = function(order)
               local mt = order.__index  -- the data behind the read-only view
@@ -140,6 +171,10 @@ struct MarshallingTests {
         #expect(try runtime.call(f, ["total": 7]) == 7)
         #expect(try runtime.call(f, ["total": 7]) == 7)
     }
+}
+
+extension LuaArgumentTables {
+    static let allModes: [LuaArgumentTables] = [.guarded, .readOnly]
 }
 
 extension Tag {

@@ -45,7 +45,7 @@ typedef enum rk_tag {
 
 /// Flags on an RK_TABLE slot.
 enum {
-    /// The script sees the table read-only: any write raises a clear error.
+    /// The table is protected from the script's writes, as rk_set_strict_arguments chooses.
     RK_FLAG_READONLY = 1,
 };
 
@@ -139,6 +139,11 @@ void rk_close(rk_runtime *runtime);
 
 /// Replaces the limits for the following operations.
 void rk_set_limits(rk_runtime *runtime, const rk_limits *limits);
+
+/// How protected argument tables (RK_FLAG_READONLY) are built. Not strict (the default): a fresh
+/// table with a shared guard, so adding a field raises and overwriting one changes only this
+/// call's copy. Strict: an empty proxy over the data, so every write raises (slower).
+void rk_set_strict_arguments(rk_runtime *runtime, int strict);
 
 /// Bytes the state holds now, and the most it has held.
 size_t rk_memory_in_use(const rk_runtime *runtime);

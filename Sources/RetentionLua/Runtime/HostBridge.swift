@@ -48,7 +48,7 @@ final class HostBridge {
         do {
             let result = try functions[index](values)
             results.reset()
-            result.encode(to: LuaValueEncoder(tape: results))
+            result.encode(to: LuaValueEncoder(tape: results.writer))
             return rk_host_return(runtime, results.view, 1) == Int32(RK_OK.rawValue) ? 0 : 1
         } catch {
             return fail(runtime, "\(error)")

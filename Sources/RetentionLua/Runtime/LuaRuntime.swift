@@ -34,10 +34,19 @@ public final class LuaRuntime {
     private var plugins: [Int32: String] = [:]
     private var isCalling = false
 
+    /// How the tables passed to scripts are protected from writes.
+    public var argumentTables: LuaArgumentTables {
+        didSet { rk_set_strict_arguments(state, argumentTables == .readOnly ? 1 : 0) }
+    }
+
     /// Creates a runtime. `logger` receives what scripts `print`, with the plugin and line as
     /// metadata.
-    public init(limits: LuaLimits = .default, logger: Logger = Logger(label: "RetentionLua")) throws(LuaError) {
+    public init(
+        limits: LuaLimits = .default, argumentTables: LuaArgumentTables = .guarded,
+        logger: Logger = Logger(label: "RetentionLua")
+    ) throws(LuaError) {
         self.limits = limits
+        self.argumentTables = argumentTables
         bridge = HostBridge(logger: logger)
         var cLimits = Self.cLimits(limits)
         guard let state = rk_open(&cLimits, hostCallback, Unmanaged.passUnretained(bridge).toOpaque()) else {
@@ -46,6 +55,7 @@ public final class LuaRuntime {
             )
         }
         self.state = state
+        rk_set_strict_arguments(state, argumentTables == .readOnly ? 1 : 0)
     }
 
     deinit {
@@ -108,10 +118,9 @@ public final class LuaRuntime {
     public func call(
         _ function: LuaFunction, seed: UInt64 = 0, arguments build: (inout LuaArguments) -> Void
     ) throws(LuaError) -> LuaValue {
-        let tape = prepareArguments()
-        var arguments = LuaArguments(tape: tape)
+        var arguments = LuaArguments(tape: prepareArguments())
         build(&arguments)
-        return try invoke(function, count: arguments.count, seed: seed, allResults: false).first ?? .nil
+        return try invoke(function, count: arguments.count, seed: seed)
     }
 
     /// Calls a function with values; returns its first result (`nil` when it returned nothing).
@@ -125,32 +134,36 @@ public final class LuaRuntime {
     public func callReturningAll(
         _ function: LuaFunction, seed: UInt64 = 0, arguments values: [LuaValue]
     ) throws(LuaError) -> [LuaValue] {
-        let tape = prepareArguments()
-        var arguments = LuaArguments(tape: tape)
+        var arguments = LuaArguments(tape: prepareArguments())
         for value in values { arguments.append(value) }
-        return try invoke(function, count: arguments.count, seed: seed, allResults: true)
+        try run(function, count: arguments.count, seed: seed)
+        var resultCount: UInt32 = 0
+        var reader = LuaTapeReader(rk_results(state, &resultCount))
+        return (0..<resultCount).map { _ in reader.next() }
     }
 
     @usableFromInline
-    func prepareArguments() -> LuaTape {
+    func prepareArguments() -> LuaTapeWriter {
         precondition(!isCalling, "a host function cannot call back into the runtime calling it")
         arguments.reset()
-        return arguments
+        return arguments.writer
     }
 
+    /// Runs the call whose arguments are on the tape; returns the first result.
     @usableFromInline
-    func invoke(_ function: LuaFunction, count: UInt32, seed: UInt64, allResults: Bool) throws(LuaError) -> [LuaValue] {
+    func invoke(_ function: LuaFunction, count: UInt32, seed: UInt64) throws(LuaError) -> LuaValue {
+        try run(function, count: count, seed: seed)
+        var resultCount: UInt32 = 0
+        var reader = LuaTapeReader(rk_results(state, &resultCount))
+        return resultCount == 0 ? .nil : reader.next()
+    }
+
+    private func run(_ function: LuaFunction, count: UInt32, seed: UInt64) throws(LuaError) {
         checkOwnership(function.plugin)
         isCalling = true
         let status = rk_call(state, function.reference, arguments.view, count, seed)
         isCalling = false
         try check(status, plugin: function.plugin.name, function: function.path)
-        var resultCount: UInt32 = 0
-        let results = rk_results(state, &resultCount)
-        var reader = LuaTapeReader(results)
-        if resultCount == 0 { return [] }
-        if !allResults { return [reader.next()] }
-        return (0..<resultCount).map { _ in reader.next() }
     }
 
     // MARK: Host functions

@@ -34,12 +34,13 @@ public final class LuaRuntimePool<Context>: Sendable {
 
     /// Creates `count` runtimes and runs `setUp` on each, in order.
     public init(
-        count: Int, limits: LuaLimits = .default, setUp: (LuaRuntime) throws -> sending Context
+        count: Int, limits: LuaLimits = .default, argumentTables: LuaArgumentTables = .guarded,
+        setUp: (LuaRuntime) throws -> sending Context
     ) throws {
         precondition(count > 0, "a pool needs at least one runtime")
         var members: [Member] = []
         for _ in 0..<count {
-            let runtime = try LuaRuntime(limits: limits)
+            let runtime = try LuaRuntime(limits: limits, argumentTables: argumentTables)
             let context = try setUp(runtime)
             members.append(Member(Entry(runtime: runtime, context: context)))
         }

@@ -25,10 +25,10 @@ public protocol LuaEncodable {
 
 /// Writes one value onto a call's argument tape.
 public struct LuaValueEncoder {
-    @usableFromInline let tape: LuaTape
+    @usableFromInline let tape: LuaTapeWriter
 
     @usableFromInline
-    init(tape: LuaTape) { self.tape = tape }
+    init(tape: LuaTapeWriter) { self.tape = tape }
 
     @inlinable public func encodeNil() { _ = tape.append(tag: RK_NIL) }
     @inlinable public func encode(_ value: Bool) { _ = tape.append(tag: value ? RK_TRUE : RK_FALSE) }
@@ -41,26 +41,26 @@ public struct LuaValueEncoder {
     /// A string literal, passed by address.
     @inlinable public func encode(_ value: StaticString) { tape.appendStatic(value, tag: RK_STATIC_STR) }
 
-    /// Writes a table whose entries `body` sets. The script sees it read-only unless `readOnly`
-    /// is false; either way it is a fresh table that no other call sees.
+    /// Writes a table whose entries `body` sets. Unless `readOnly` is false, the script's writes
+    /// are refused as the runtime's ``LuaArgumentTables`` says; either way it is a fresh table
+    /// that no other call sees.
     @inlinable
     public func encodeTable(readOnly: Bool = true, _ body: (inout LuaTableEncoder) -> Void) {
         let header = tape.append(tag: RK_TABLE, flags: readOnly ? UInt8(RK_FLAG_READONLY) : 0)
         var table = LuaTableEncoder(tape: tape)
         body(&table)
-        tape.slots[header].len = table.arrayCount
-        tape.slots[header].bits = table.fieldCount
+        tape.finishTable(at: header, arrayCount: table.arrayCount, fieldCount: table.fieldCount)
     }
 }
 
 /// Sets the entries of a table being encoded: array elements in order, and fields by name.
 public struct LuaTableEncoder {
-    @usableFromInline let tape: LuaTape
+    @usableFromInline let tape: LuaTapeWriter
     @usableFromInline var arrayCount: UInt32 = 0
     @usableFromInline var fieldCount: Int64 = 0
 
     @usableFromInline
-    init(tape: LuaTape) { self.tape = tape }
+    init(tape: LuaTapeWriter) { self.tape = tape }
 
     /// Appends the next array element (Lua index 1, 2, 3, …).
     @inlinable
@@ -92,9 +92,10 @@ public struct LuaTableEncoder {
         fieldCount += 1
     }
 
-    /// Sets a field whose name is only known at run time.
+    /// Sets a field whose name is only known at run time (Lua hashes it on every call; prefer a
+    /// literal name where you can).
     @inlinable
-    public mutating func set(_ key: String, _ value: some LuaEncodable) {
+    public mutating func set(key: String, _ value: some LuaEncodable) {
         tape.appendString(key, tag: RK_KEY_STR)
         value.encode(to: LuaValueEncoder(tape: tape))
         fieldCount += 1
@@ -111,11 +112,11 @@ public struct LuaTableEncoder {
 
 /// The arguments of one call, in order.
 public struct LuaArguments {
-    @usableFromInline let tape: LuaTape
+    @usableFromInline let tape: LuaTapeWriter
     @usableFromInline var count: UInt32 = 0
 
     @usableFromInline
-    init(tape: LuaTape) { self.tape = tape }
+    init(tape: LuaTapeWriter) { self.tape = tape }
 
     /// Appends the next argument.
     @inlinable
@@ -185,7 +186,7 @@ extension LuaValue: LuaEncodable {
             encoder.encodeTable { encoder in
                 for element in table.array { encoder.append(element) }
                 for (key, value) in table.integerKeys { encoder.set(key, value) }
-                for (key, value) in table.fields { encoder.set(key, value) }
+                for (key, value) in table.fields { encoder.set(key: key, value) }
             }
         }
     }

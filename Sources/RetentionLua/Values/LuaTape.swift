@@ -3,54 +3,98 @@ import CLuaShim
 /// A reusable buffer of tape slots and the bytes their strings point into.
 ///
 /// The storage is allocated by hand so its addresses stay put while C reads it, and is reused
-/// from call to call, so encoding arguments allocates nothing once it has grown.
+/// from call to call, so encoding arguments allocates nothing once it has grown. The mutable
+/// state sits behind a pointer rather than in stored properties: class properties would pay
+/// Swift's dynamic exclusivity checks on every slot appended.
 @usableFromInline
 final class LuaTape {
-    @usableFromInline var slots: UnsafeMutablePointer<rk_slot>
-    @usableFromInline var count = 0
-    @usableFromInline var capacity: Int
-    @usableFromInline var arena: UnsafeMutablePointer<UInt8>
-    @usableFromInline var arenaCount = 0
-    @usableFromInline var arenaCapacity: Int
+    @usableFromInline
+    struct State {
+        @usableFromInline var slots: UnsafeMutablePointer<rk_slot>
+        @usableFromInline var count: Int
+        @usableFromInline var capacity: Int
+        @usableFromInline var arena: UnsafeMutablePointer<UInt8>
+        @usableFromInline var arenaCount: Int
+        @usableFromInline var arenaCapacity: Int
+    }
+
+    @usableFromInline let state: UnsafeMutablePointer<State>
 
     @usableFromInline
     init(capacity: Int = 64, arenaCapacity: Int = 1024) {
-        self.capacity = capacity
-        self.arenaCapacity = arenaCapacity
-        slots = .allocate(capacity: capacity)
-        arena = .allocate(capacity: arenaCapacity)
+        state = .allocate(capacity: 1)
+        state.initialize(
+            to: State(
+                slots: .allocate(capacity: capacity), count: 0, capacity: capacity,
+                arena: .allocate(capacity: arenaCapacity), arenaCount: 0, arenaCapacity: arenaCapacity))
     }
 
     deinit {
-        slots.deallocate()
-        arena.deallocate()
+        state.pointee.slots.deallocate()
+        state.pointee.arena.deallocate()
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     @usableFromInline
     func reset() {
-        count = 0
-        arenaCount = 0
+        state.pointee.count = 0
+        state.pointee.arenaCount = 0
     }
 
+    /// A writer for this tape. It holds the state pointer, not the tape, so writing does no
+    /// reference counting; the tape must outlive it.
+    @usableFromInline
+    var writer: LuaTapeWriter { LuaTapeWriter(state: state) }
+
+    /// The tape as C reads it; valid until the next change.
+    var view: rk_tape { writer.view }
+}
+
+/// Appends to a ``LuaTape`` through its state pointer.
+@usableFromInline
+struct LuaTapeWriter {
+    @usableFromInline let state: UnsafeMutablePointer<LuaTape.State>
+
+    @usableFromInline
+    init(state: UnsafeMutablePointer<LuaTape.State>) { self.state = state }
+
+    /// Appends a slot; returns its index.
     @inlinable @inline(__always)
     func append(tag: rk_tag, flags: UInt8 = 0, length: UInt32 = 0, bits: Int64 = 0) -> Int {
-        if count == capacity { grow() }
-        slots[count] = rk_slot(tag: UInt8(tag.rawValue), flags: flags, reserved: 0, len: length, bits: bits)
-        count += 1
-        return count - 1
+        let count = state.pointee.count
+        if count == state.pointee.capacity { grow() }
+        state.pointee.slots[count] = rk_slot(tag: UInt8(tag.rawValue), flags: flags, reserved: 0, len: length, bits: bits)
+        state.pointee.count = count + 1
+        return count
+    }
+
+    /// Sets the counts of the table whose header slot is at `index`.
+    @inlinable @inline(__always)
+    func finishTable(at index: Int, arrayCount: UInt32, fieldCount: Int64) {
+        state.pointee.slots[index].len = arrayCount
+        state.pointee.slots[index].bits = fieldCount
     }
 
     @inlinable @inline(__always)
     func appendString(_ string: String, tag: rk_tag) {
-        var string = string
-        string.withUTF8 { bytes in
-            if arenaCount + bytes.count > arenaCapacity { growArena(to: arenaCount + bytes.count) }
-            if let base = bytes.baseAddress {
-                (arena + arenaCount).update(from: base, count: bytes.count)
-            }
-            _ = append(tag: tag, length: UInt32(bytes.count), bits: Int64(arenaCount))
-            arenaCount += bytes.count
+        let copied: Void? = string.utf8.withContiguousStorageIfAvailable { bytes in
+            appendBytes(bytes, tag: tag)
         }
+        if copied == nil {  // a bridged or otherwise non-contiguous string
+            Array(string.utf8).withUnsafeBufferPointer { appendBytes($0, tag: tag) }
+        }
+    }
+
+    @inlinable @inline(__always)
+    func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>, tag: rk_tag) {
+        let offset = state.pointee.arenaCount
+        if offset + bytes.count > state.pointee.arenaCapacity { growArena(to: offset + bytes.count) }
+        if let base = bytes.baseAddress {
+            (state.pointee.arena + offset).update(from: base, count: bytes.count)
+        }
+        state.pointee.arenaCount = offset + bytes.count
+        _ = append(tag: tag, length: UInt32(bytes.count), bits: Int64(offset))
     }
 
     @inlinable @inline(__always)
@@ -61,27 +105,30 @@ final class LuaTape {
 
     @usableFromInline
     func grow() {
-        let newCapacity = capacity * 2
+        let newCapacity = state.pointee.capacity * 2
         let newSlots = UnsafeMutablePointer<rk_slot>.allocate(capacity: newCapacity)
-        newSlots.moveInitialize(from: slots, count: count)
-        slots.deallocate()
-        slots = newSlots
-        capacity = newCapacity
+        newSlots.moveInitialize(from: state.pointee.slots, count: state.pointee.count)
+        state.pointee.slots.deallocate()
+        state.pointee.slots = newSlots
+        state.pointee.capacity = newCapacity
     }
 
     @usableFromInline
     func growArena(to needed: Int) {
-        var newCapacity = arenaCapacity * 2
+        var newCapacity = state.pointee.arenaCapacity * 2
         while newCapacity < needed { newCapacity *= 2 }
         let newArena = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        newArena.update(from: arena, count: arenaCount)
-        arena.deallocate()
-        arena = newArena
-        arenaCapacity = newCapacity
+        newArena.update(from: state.pointee.arena, count: state.pointee.arenaCount)
+        state.pointee.arena.deallocate()
+        state.pointee.arena = newArena
+        state.pointee.arenaCapacity = newCapacity
     }
 
     /// The tape as C reads it; valid until the next change.
     var view: rk_tape {
-        rk_tape(slots: slots, count: count, arena: UnsafeRawPointer(arena).assumingMemoryBound(to: CChar.self), arena_length: arenaCount)
+        rk_tape(
+            slots: state.pointee.slots, count: state.pointee.count,
+            arena: UnsafeRawPointer(state.pointee.arena).assumingMemoryBound(to: CChar.self),
+            arena_length: state.pointee.arenaCount)
     }
 }

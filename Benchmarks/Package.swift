@@ -1,0 +1,31 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// RetentionKit's benchmarks: release builds, each figure a ratio against a reference measured
+// in the same run. See README.md here for the figures and how to run them.
+let package = Package(
+    name: "RetentionKitBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "RetentionKit", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CLuaSystem", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        // The C floor: stock Lua, plain lua_pcall.
+        .target(name: "LuaCallFloor", dependencies: ["CLuaSystem"]),
+        .target(
+            name: "BenchmarkWorkloads",
+            dependencies: ["LuaCallFloor", .product(name: "RetentionLua", package: "RetentionKit")]
+        ),
+        // The ratio against the floor, alternating rounds in one process.
+        .executableTarget(name: "lua-call-ratio", dependencies: ["BenchmarkWorkloads"]),
+        // The same two paths under package-benchmark (wall clock, instructions, mallocs).
+        .executableTarget(
+            name: "LuaCall",
+            dependencies: ["BenchmarkWorkloads", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/LuaCall",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)

@@ -1,0 +1,50 @@
+import BenchmarkWorkloads
+import Foundation
+
+// Calls the same point rule through RetentionLua and through the C floor, alternating rounds in
+// one process, and prints ns per call for each and their ratio (best round of each).
+
+let callsPerRound = 1_000_000
+let rounds = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 7
+
+let floor = PointRuleWorkload.Floor()
+let (runtime, earn) = try PointRuleWorkload.sandboxed(.guarded)
+let (strictRuntime, strictEarn) = try PointRuleWorkload.sandboxed(.readOnly)
+
+func nanosecondsPerCall(_ body: () throws -> Int64) rethrows -> Double {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let sum = try body()
+    let elapsed = clock.now - start
+    precondition(sum == PointRuleWorkload.expectedPoints * Int64(callsPerRound), "wrong result: \(sum)")
+    let (seconds, attoseconds) = elapsed.components
+    return (Double(seconds) * 1e9 + Double(attoseconds) / 1e9) / Double(callsPerRound)
+}
+
+// Warm up both paths.
+_ = floor.call(count: 100_000)
+_ = try PointRuleWorkload.callSandboxed(runtime, earn, count: 100_000)
+_ = try PointRuleWorkload.callSandboxed(strictRuntime, strictEarn, count: 100_000)
+
+var floorTimes: [Double] = []
+var sandboxTimes: [Double] = []
+var strictTimes: [Double] = []
+for _ in 0..<rounds {
+    floorTimes.append(nanosecondsPerCall { floor.call(count: callsPerRound) })
+    sandboxTimes.append(try nanosecondsPerCall { try PointRuleWorkload.callSandboxed(runtime, earn, count: callsPerRound) })
+    strictTimes.append(try nanosecondsPerCall { try PointRuleWorkload.callSandboxed(strictRuntime, strictEarn, count: callsPerRound) })
+}
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+let bestFloor = floorTimes.min()!
+print("point rule call, \(rounds) rounds of \(callsPerRound) calls, alternating")
+print("  path                                         best ns/call   median   ratio (best)   ratio (median)")
+@MainActor func row(_ name: String, _ times: [Double]) {
+    let figures = String(format: "%10.1f %10.1f %12.2fx %14.2fx", times.min()!, median(times),
+                         times.min()! / bestFloor, median(times) / median(floorTimes))
+    print("  " + name.padding(toLength: 43, withPad: " ", startingAt: 0) + figures)
+}
+row("C floor (plain lua_pcall)", floorTimes)
+row("RetentionLua, guarded arguments (default)", sandboxTimes)
+row("RetentionLua, read-only views", strictTimes)
+print(String(format: "  runtime memory after the run   %d KiB", runtime.memoryInUse / 1024))
