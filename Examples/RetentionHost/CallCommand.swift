@@ -9,7 +9,8 @@ struct CallCommand: ParsableCommand {
         abstract: "Call one function of a plugin with JSON arguments and print its results as JSON.",
         discussion: """
             For trying a rule by hand. The arguments are a JSON array, one element per argument; \
-            JSON integers arrive as Lua integers. The results print as a JSON array, keys sorted.
+            JSON integers arrive as Lua integers, and tables arrive read-only (any write raises). \
+            The results print as a JSON array, keys sorted.
 
             Example:
               retention-host call Plugins/points.lua earn --args '[{"total": 2550, "lines": []}]'
@@ -37,7 +38,7 @@ struct CallCommand: ParsableCommand {
         }
         let results: [LuaValue]
         do {
-            let runtime = try LuaRuntime()
+            let runtime = try LuaRuntime(argumentTables: .readOnly)
             let plugin = try runtime.load(contentsOf: file)
             let resolved = try runtime.function(function, in: plugin)
             results = try runtime.callReturningAll(resolved, seed: seed, arguments: arguments)

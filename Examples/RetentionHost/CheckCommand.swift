@@ -9,8 +9,8 @@ struct CheckCommand: ParsableCommand {
         abstract: "Load Lua plugins in the sandbox and report, per file, OK or the error with its line.",
         discussion: """
             A folder stands for every .lua file directly inside it (subfolders such as types/ are \
-            not read). Each file loads into a fresh sandboxed runtime under the default limits. \
-            Exits with status 1 if any file fails.
+            not read). Each file loads into a fresh sandboxed runtime under the default limits, \
+            with read-only argument tables. Exits with status 1 if any file fails.
 
             Example:
               retention-host check Plugins Examples/Store/plugins/extra.lua
@@ -42,7 +42,8 @@ struct CheckCommand: ParsableCommand {
 enum PluginCheck {
     static func load(_ path: String) -> Result<Void, LuaError> {
         Result { () throws(LuaError) in
-            let runtime = try LuaRuntime()
+            // Read-only views: while a plugin is being written, every write to an argument raises.
+            let runtime = try LuaRuntime(argumentTables: .readOnly)
             _ = try runtime.load(contentsOf: path)
         }
     }

@@ -3,7 +3,7 @@ import BenchmarkWorkloads
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .throughput, .mallocCountTotal, .instructions],
+        metrics: [.wallClock, .throughput, .mallocCountTotal],
         scalingFactor: .kilo,
         maxDuration: .seconds(3)
     )
@@ -14,10 +14,17 @@ let benchmarks: @Sendable () -> Void = {
         PointRuleWorkload.Floor()
     }
 
-    Benchmark("Point rule call: RetentionLua (sandbox, budgets, read-only views)") { benchmark, setup in
+    Benchmark("Point rule call: RetentionLua, guarded arguments (default)") { benchmark, setup in
         let (runtime, earn) = setup
         blackHole(try PointRuleWorkload.callSandboxed(runtime, earn, count: benchmark.scaledIterations.count))
     } setup: {
-        try PointRuleWorkload.sandboxed()
+        try PointRuleWorkload.sandboxed(.guarded)
+    }
+
+    Benchmark("Point rule call: RetentionLua, read-only views") { benchmark, setup in
+        let (runtime, earn) = setup
+        blackHole(try PointRuleWorkload.callSandboxed(runtime, earn, count: benchmark.scaledIterations.count))
+    } setup: {
+        try PointRuleWorkload.sandboxed(.readOnly)
     }
 }
