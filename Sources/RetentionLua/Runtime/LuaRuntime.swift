@@ -130,6 +130,38 @@ public final class LuaRuntime {
         }
     }
 
+    /// Calls a function and decodes its first result as `T`, checking every field; a result of
+    /// the wrong shape fails with ``LuaError/Code-swift.struct/badResult`` naming the field.
+    ///
+    /// ```swift
+    /// struct Award: Decodable { var points: Int64; var reason: String }
+    /// let awards = try runtime.call(earn, as: [Award].self) { $0.append(order) }
+    /// ```
+    public func call<T: Decodable>(
+        _ function: LuaFunction, seed: UInt64 = 0, as type: T.Type, decoder: LuaValueDecoder = LuaValueDecoder(),
+        arguments build: (inout LuaArguments) -> Void
+    ) throws(LuaError) -> T {
+        let result = try call(function, seed: seed, arguments: build)
+        do {
+            return try decoder.decode(type, from: result)
+        } catch {
+            let place = error.path.isEmpty ? "" : " at \(error.path)"
+            throw LuaError(
+                code: .badResult, plugin: function.plugin.name, function: function.path,
+                message: "returned a bad value\(place): \(error.message)")
+        }
+    }
+
+    /// Calls a function with values and decodes its first result as `T` (see
+    /// ``call(_:seed:as:decoder:arguments:)``).
+    public func call<T: Decodable>(
+        _ function: LuaFunction, seed: UInt64 = 0, as type: T.Type, _ values: LuaValue...
+    ) throws(LuaError) -> T {
+        try call(function, seed: seed, as: type) { arguments in
+            for value in values { arguments.append(value) }
+        }
+    }
+
     /// Calls a function with values; returns all of its results.
     public func callReturningAll(
         _ function: LuaFunction, seed: UInt64 = 0, arguments values: [LuaValue]
