@@ -101,6 +101,10 @@ void rk_deep_freeze(lua_State *L, int idx);
 /// If the table at `idx` is a read-only view or proxy, pushes the table holding its data and
 /// returns true; otherwise pushes nothing and returns false.
 bool rk_push_backing(lua_State *L, int idx);
+/// Pushes the table holding the data of the table at `idx` (its backing table when it is a
+/// proxy or view, else itself) and returns its index; `*is_view` tells whether it is a strict
+/// view, whose data table also holds the view's metamethods (skip them with rk_is_view_key).
+int rk_push_data(lua_State *L, int idx, bool *is_view);
 /// Whether `key` (a string at the top) is one of the metamethod names of a read-only view.
 bool rk_is_view_key(lua_State *L, int idx);
 /// Protects the freshly built argument table at the top (a guard or a strict view).

@@ -535,13 +535,10 @@ static int rk_str_gsub(lua_State *L) {
 }
 
 void rk_install_patterns(lua_State *L, int idx) {
-    idx = lua_absindex(L, idx);
-    lua_pushcfunction(L, rk_str_find);
-    lua_setfield(L, idx, "find");
-    lua_pushcfunction(L, rk_str_match);
-    lua_setfield(L, idx, "match");
-    lua_pushcfunction(L, rk_str_gmatch);
-    lua_setfield(L, idx, "gmatch");
-    lua_pushcfunction(L, rk_str_gsub);
-    lua_setfield(L, idx, "gsub");
+    static const luaL_Reg functions[] = {
+        {"find", rk_str_find}, {"match", rk_str_match}, {"gmatch", rk_str_gmatch}, {"gsub", rk_str_gsub}, {NULL, NULL},
+    };
+    lua_pushvalue(L, idx);
+    luaL_setfuncs(L, functions, 0);
+    lua_pop(L, 1);
 }

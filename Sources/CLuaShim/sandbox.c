@@ -61,6 +61,18 @@ bool rk_push_backing(lua_State *L, int idx) {
     return true;
 }
 
+int rk_push_data(lua_State *L, int idx, bool *is_view) {
+    idx = lua_absindex(L, idx);
+    if (!rk_push_backing(L, idx)) lua_pushvalue(L, idx);
+    int data = lua_gettop(L);
+    *is_view = false;
+    if (lua_getmetatable(L, idx)) {
+        *is_view = lua_rawequal(L, -1, data);
+        lua_pop(L, 1);
+    }
+    return data;
+}
+
 static const char *const rk_view_keys[] = {"__index", "__newindex", "__len", "__metatable"};
 
 bool rk_is_view_key(lua_State *L, int idx) {
@@ -99,6 +111,23 @@ void rk_make_view(lua_State *L, bool is_array) {
     lua_replace(L, data);
 }
 
+/// Pushes the metatable of a frozen proxy whose data is the table at `data`; `what` names it in
+/// the error a write raises (the string at the top is consumed).
+static void rk_push_proxy_metatable(lua_State *L, int data) {
+    int what = lua_gettop(L);
+    lua_createtable(L, 0, 4);
+    lua_pushvalue(L, data);
+    lua_setfield(L, -2, "__index");
+    lua_pushvalue(L, what);
+    lua_pushcclosure(L, rk_readonly_newindex, 1);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushcfunction(L, rk_readonly_len);
+    lua_setfield(L, -2, "__len");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_remove(L, what);
+}
+
 void rk_freeze_in_place(lua_State *L, int idx, const char *what) {
     idx = lua_absindex(L, idx);
     lua_createtable(L, 0, 0);
@@ -119,16 +148,8 @@ void rk_freeze_in_place(lua_State *L, int idx, const char *what) {
         lua_rawset(L, idx);
     }
     if (lua_getmetatable(L, idx)) lua_setmetatable(L, data);
-    lua_createtable(L, 0, 4);
-    lua_pushvalue(L, data);
-    lua_setfield(L, -2, "__index");
     lua_pushstring(L, what);
-    lua_pushcclosure(L, rk_readonly_newindex, 1);
-    lua_setfield(L, -2, "__newindex");
-    lua_pushcfunction(L, rk_readonly_len);
-    lua_setfield(L, -2, "__len");
-    lua_pushboolean(L, 0);
-    lua_setfield(L, -2, "__metatable");
+    rk_push_proxy_metatable(L, data);
     lua_setmetatable(L, idx);
     lua_pop(L, 1);
 }
@@ -280,13 +301,8 @@ static void rk_describe_key(lua_State *L, int idx, rk_key *key) {
 /// Pushes the data table behind `idx` (itself unless read-only) and an array of its keys in
 /// sorted order; returns the number of keys.
 static lua_Integer rk_sorted_keys(lua_State *L, int idx) {
-    if (!rk_push_backing(L, idx)) lua_pushvalue(L, idx);
-    int data = lua_gettop(L);
-    bool skip_view_keys = false;
-    if (lua_getmetatable(L, idx)) {
-        skip_view_keys = lua_rawequal(L, -1, data);
-        lua_pop(L, 1);
-    }
+    bool skip_view_keys;
+    int data = rk_push_data(L, idx, &skip_view_keys);
     lua_createtable(L, 8, 0);
     int unsorted = lua_gettop(L);
     lua_Integer count = 0;
@@ -649,16 +665,8 @@ void rk_expose_library(lua_State *L, int base, int library, const char *name) {
     int proxy = lua_gettop(L);
     // The proxy reads through to the library itself, so the library table stays the one Lua's
     // string metatable uses.
-    lua_createtable(L, 0, 4);
-    lua_pushvalue(L, library);
-    lua_setfield(L, -2, "__index");
     lua_pushfstring(L, "the '%s' library", name);
-    lua_pushcclosure(L, rk_readonly_newindex, 1);
-    lua_setfield(L, -2, "__newindex");
-    lua_pushcfunction(L, rk_readonly_len);
-    lua_setfield(L, -2, "__len");
-    lua_pushboolean(L, 0);
-    lua_setfield(L, -2, "__metatable");
+    rk_push_proxy_metatable(L, library);
     lua_setmetatable(L, proxy);
     lua_setfield(L, base, name);
 }
@@ -682,16 +690,11 @@ int rk_sandbox_open(lua_State *L) {
     lua_createtable(L, 0, 32);
     int base = lua_gettop(L);
     rk_copy_fields(L, globals, base, base_functions);
-    lua_pushcfunction(L, rk_pairs);
-    lua_setfield(L, base, "pairs");
-    lua_pushcfunction(L, rk_next);
-    lua_setfield(L, base, "next");
-    lua_pushcfunction(L, rk_sandbox_tostring);
-    lua_setfield(L, base, "tostring");
-    lua_pushcfunction(L, rk_print);
-    lua_setfield(L, base, "print");
-    lua_pushcfunction(L, rk_rawset);
-    lua_setfield(L, base, "rawset");
+    static const luaL_Reg replacements[] = {
+        {"pairs", rk_pairs}, {"next", rk_next}, {"tostring", rk_sandbox_tostring},
+        {"print", rk_print}, {"rawset", rk_rawset}, {NULL, NULL},
+    };
+    luaL_setfuncs(L, replacements, 0);
     lua_getfield(L, globals, "setmetatable");
     lua_pushcclosure(L, rk_setmetatable, 1);
     lua_setfield(L, base, "setmetatable");
@@ -713,10 +716,10 @@ int rk_sandbox_open(lua_State *L) {
     rk_wrap(L, table, "concat", rk_table_concat);
     rk_wrap(L, table, "unpack", rk_table_unpack);
 
-    lua_pushcfunction(L, rk_math_random);
-    lua_setfield(L, math, "random");
-    lua_pushcfunction(L, rk_math_randomseed);
-    lua_setfield(L, math, "randomseed");
+    static const luaL_Reg random[] = {{"random", rk_math_random}, {"randomseed", rk_math_randomseed}, {NULL, NULL}};
+    lua_pushvalue(L, math);
+    luaL_setfuncs(L, random, 0);
+    lua_pop(L, 1);
 
     rk_expose_library(L, base, string, "string");
     rk_expose_library(L, base, table, "table");

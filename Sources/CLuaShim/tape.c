@@ -139,13 +139,8 @@ static void rk_emit_table(lua_State *L, rk_buffer *buffer, int idx, int depth) {
     if (depth >= RK_MAX_NESTING)
         rk_raise(L, RK_ERR_RESULT, "a returned table nests more than %d deep (does it contain itself?)", RK_MAX_NESTING);
     luaL_checkstack(L, 6, "result nests too deeply");
-    if (!rk_push_backing(L, idx)) lua_pushvalue(L, idx);
-    int data = lua_gettop(L);
-    bool view = false;
-    if (lua_getmetatable(L, idx)) {
-        view = lua_rawequal(L, -1, data);
-        lua_pop(L, 1);
-    }
+    bool view;
+    int data = rk_push_data(L, idx, &view);
     size_t header = rk_buffer_append(L, buffer, (rk_slot){.tag = RK_TABLE});
     // The sequence 1..n first, then every other key.
     lua_Integer sequence = 0;
