@@ -138,3 +138,28 @@ struct BudgetTests {
         #expect(callError(runtime, f, 10_000)?.code == .budgetExceeded)
     }
 }
+
+@Suite("Arguments are built under the same limits")
+struct ArgumentLimitTests {
+    @Test("Arguments too large for the memory cap fail the call cleanly, and the runtime goes on")
+    func oversizedArguments() throws {
+        let runtime = try LuaRuntime(limits: LuaLimits(memoryBytes: 2 << 20))
+        let f = try loadFunction(runtime, "return { f = function(s) return #s end }")
+        let huge = String(repeating: "x", count: 4 << 20)
+        let error = try #require(callError(runtime, f, .string(huge)))
+        #expect(error.code == .memoryLimitExceeded)
+        #expect(try runtime.call(f, "small") == 5)
+    }
+
+    @Test("Arguments nested deeper than 64 tables are refused")
+    func deepArguments() throws {
+        let runtime = try LuaRuntime()
+        let f = try loadFunction(runtime, "return { f = function(t) return type(t) end }")
+        var value: LuaValue = 1
+        for _ in 0..<70 { value = .table(LuaTable(array: [value])) }
+        let error = try #require(callError(runtime, f, value))
+        #expect(error.code == .badArguments)
+        #expect(error.message.contains("more than 64 tables deep"))
+        #expect(try runtime.call(f, ["ok": true]) == "table")
+    }
+}
