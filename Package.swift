@@ -23,6 +23,8 @@ let package = Package(
         ),
         // The only C we write: the sandbox, the budgets, the protected trampolines and the value tape.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
+        // Stock, unsandboxed Lua for tests that compare with the reference implementation.
+        .target(name: "CLuaReference", dependencies: ["CLua"]),
         // Pure Swift: domain values, events, engine. Never imports Lua or a database.
         .target(name: "RetentionKit"),
         // The Lua runtime that runs merchants' scripts.
@@ -54,6 +56,7 @@ let package = Package(
             name: "RetentionLuaTests",
             dependencies: [
                 "RetentionLua",
+                "CLuaReference",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Logging", package: "swift-log"),
             ]
