@@ -1,0 +1,399 @@
+/// One customer's points: an append-only ledger and the balances derived from it.
+///
+/// Every operation is keyed: applying a key the account already holds changes nothing and
+/// reports ``LedgerOutcome/duplicate``, so a redelivered event can never award twice. A refused
+/// operation throws a ``LedgerError`` and changes nothing. Days come from the events and must
+/// not go backwards; time passing (``advance(to:)``) expires points on the day after their last
+/// day, and after a stretch of inactivity when the policy says so.
+///
+/// ```swift
+/// var account = LoyaltyAccount(policy: LedgerPolicy(lotExpiry: LotExpiry(days: 365)))
+/// let day = try Day(iso: "2026-03-14")
+/// try account.earn(key: "evt-1/points", points: 120, on: day, pendingDays: 30,
+///                  source: LedgerSource(eventID: "evt-1", orderID: "1001", reason: "purchase"))
+/// account.balance                        // available 0, pending 120
+/// account.advance(to: day + 30)
+/// account.balance                        // available 120, pending 0
+/// try account.redeem(key: "redeem-7", points: 100, on: day + 31,
+///                    source: LedgerSource(eventID: "evt-9", reason: "reward: free coffee"))
+/// ```
+public struct LoyaltyAccount: Sendable, Equatable {
+    /// The rules the ledger follows.
+    public let policy: LedgerPolicy
+    /// Every entry, oldest first.
+    public private(set) var entries: [LedgerEntry] = []
+    /// The latest day the account has seen.
+    public private(set) var today: Day?
+    /// Running totals over the account's life.
+    public private(set) var totals = LedgerTotals()
+    /// The last day the customer earned or redeemed (what inactivity expiry counts from).
+    public private(set) var lastActivity: Day?
+
+    /// Points owed from earlier reversals, settled from the next points earned.
+    private var owed: Int64 = 0
+    /// Earned points not yet used, in the order they were earned.
+    private var lots: [Lot] = []
+    private var keys: Set<String> = []
+    /// Awards by key: how much each earned and how much of it has been reversed.
+    private var awards: [String: Award] = [:]
+
+    private struct Lot: Sendable, Equatable {
+        let key: String
+        let sequence: Int
+        let earnedOn: Day
+        let availableOn: Day
+        let lastDay: Day?
+        var remaining: Int64
+    }
+
+    private struct Award: Sendable, Equatable {
+        let points: Int64
+        var reversed: Int64
+    }
+
+    public init(policy: LedgerPolicy = LedgerPolicy()) {
+        self.policy = policy
+    }
+
+    // MARK: - Balances
+
+    /// The balance on ``today``.
+    public var balance: PointsBalance {
+        guard let today else { return PointsBalance(available: .zero, pending: .zero, debt: .zero) }
+        var available: Int64 = 0
+        var pending: Int64 = 0
+        for lot in lots {
+            if lot.availableOn <= today { available += lot.remaining } else { pending += lot.remaining }
+        }
+        if policy.reversal == .allowNegativeBalance {
+            return PointsBalance(available: Points(available - owed), pending: Points(pending), debt: .zero)
+        }
+        return PointsBalance(available: Points(available), pending: Points(pending), debt: Points(owed))
+    }
+
+    /// When points will expire if nothing else happens: the first day each group is gone, and
+    /// how many, soonest first (per-lot expiry only; see ``lapseDay`` for inactivity).
+    public var scheduledExpiries: [ScheduledExpiry] {
+        var byDay: [Day: Int64] = [:]
+        for lot in lots {
+            if let last = lot.lastDay { byDay[last + 1, default: 0] += lot.remaining }
+        }
+        return byDay.keys.sorted().map { ScheduledExpiry(day: $0, points: Points(byDay[$0] ?? 0)) }
+    }
+
+    /// The day all available points lapse if the customer neither earns nor redeems before it.
+    public var lapseDay: Day? {
+        guard let days = policy.inactivityExpiryDays, let lastActivity else { return nil }
+        return lastActivity + days + 1
+    }
+
+    // MARK: - Operations
+
+    /// Awards `points`, available after `pendingDays` (a return window), expiring as the policy
+    /// says. An outstanding debt is settled from them first.
+    @discardableResult
+    public mutating func earn(
+        key: String, points: Points, on day: Day, pendingDays: Int = 0, source: LedgerSource
+    ) throws(LedgerError) -> LedgerOutcome {
+        guard points.value > 0 else {
+            throw LedgerError(.invalidPoints, key: key, message: "an award must be positive, not \(points.value)")
+        }
+        guard try begin(key: key, on: day) else { return .duplicate }
+        var applied = expire(through: day)
+        let settled = min(owed, points.value)
+        owed -= settled
+        let lastDay = policy.lotExpiry?.lastDay(forPointsEarnedOn: day)
+        addLot(key: key, earnedOn: day, availableOn: day + max(0, pendingDays), lastDay: lastDay,
+               points: points.value - settled)
+        awards[key] = Award(points: points.value, reversed: 0)
+        totals.earned += points.value
+        lastActivity = day
+        applied.append(record(LedgerEntry(
+            key: key, kind: .earned, points: points, day: day, source: source, availableOn: day + max(0, pendingDays),
+            lastDay: lastDay, settledDebt: Points(settled), reverses: nil, shortfall: .zero, lots: [])))
+        return .applied(applied)
+    }
+
+    /// Spends `points` of the available balance, from the points that expire soonest, then the
+    /// oldest. Fails whole when the balance is short.
+    @discardableResult
+    public mutating func redeem(key: String, points: Points, on day: Day, source: LedgerSource) throws(LedgerError)
+        -> LedgerOutcome
+    {
+        guard points.value > 0 else {
+            throw LedgerError(.invalidPoints, key: key, message: "a redemption must be positive, not \(points.value)")
+        }
+        guard !keys.contains(key) else { return .duplicate }
+        try checkOrder(key: key, day: day)
+        let usable = availableAfterExpiry(on: day)
+        guard usable >= points.value else {
+            throw LedgerError(
+                .insufficientPoints, key: key,
+                message: "needs \(points.value) points but only \(max(0, usable)) are available on \(day.iso)")
+        }
+        _ = try begin(key: key, on: day)
+        var applied = expire(through: day)
+        let uses = take(points.value, on: day, includingPending: false, preferring: nil)
+        totals.redeemed += points.value
+        lastActivity = day
+        applied.append(record(LedgerEntry(
+            key: key, kind: .redeemed, points: Points(-points.value), day: day, source: source, availableOn: nil,
+            lastDay: nil, settledDebt: .zero, reverses: nil, shortfall: .zero, lots: uses)))
+        return .applied(applied)
+    }
+
+    /// Takes back up to `points` of the award `award` (whose order was cancelled, refunded or
+    /// returned). Reversals of one award never add up to more than it earned. Points already
+    /// spent are handled as ``LedgerPolicy/reversal`` says.
+    @discardableResult
+    public mutating func reverse(
+        key: String, award: String, points: Points, on day: Day, source: LedgerSource
+    ) throws(LedgerError) -> LedgerOutcome {
+        guard points.value > 0 else {
+            throw LedgerError(.invalidPoints, key: key, message: "a reversal must be positive, not \(points.value)")
+        }
+        guard !keys.contains(key) else { return .duplicate }
+        guard let state = awards[award] else {
+            let isEntry = entries.contains { $0.key == award }
+            throw LedgerError(
+                isEntry ? .notAnAward : .unknownAward, key: key,
+                message: isEntry
+                    ? "'\(award)' is not an award; only earned points can be reversed"
+                    : "the account has no award '\(award)' to reverse")
+        }
+        _ = try begin(key: key, on: day)
+        var applied = expire(through: day)
+        let amount = min(points.value, state.points - state.reversed)
+        awards[award]?.reversed += amount
+        var uses: [LotUse] = []
+        var shortfall: Int64 = 0
+        switch policy.reversal {
+        case .pendingOnly:
+            let stillPending = lots.first { $0.key == award && $0.availableOn > day }.map { min($0.remaining, amount) } ?? 0
+            if stillPending > 0 { uses = take(stillPending, on: day, includingPending: true, preferring: award) }
+            shortfall = amount - stillPending
+            totals.reversed += stillPending
+            totals.forgiven += shortfall
+        case .recordDebt, .allowNegativeBalance:
+            uses = take(amount, on: day, includingPending: true, preferring: award)
+            let taken = uses.reduce(0) { $0 + $1.points.value }
+            shortfall = amount - taken
+            owed += shortfall
+            totals.reversed += amount
+        }
+        let taken = uses.reduce(0) { $0 + $1.points.value }
+        applied.append(record(LedgerEntry(
+            key: key, kind: .reversed, points: Points(-taken), day: day, source: source, availableOn: nil, lastDay: nil,
+            settledDebt: .zero, reverses: award, shortfall: Points(shortfall), lots: uses)))
+        return .applied(applied)
+    }
+
+    /// A manual correction of `points` (positive or negative). A downward adjustment takes from
+    /// the available balance and fails when it is short, unless the policy allows going below zero.
+    @discardableResult
+    public mutating func adjust(key: String, points: Points, on day: Day, source: LedgerSource) throws(LedgerError)
+        -> LedgerOutcome
+    {
+        guard points.value != 0 else {
+            throw LedgerError(.invalidPoints, key: key, message: "an adjustment must not be zero")
+        }
+        guard !keys.contains(key) else { return .duplicate }
+        try checkOrder(key: key, day: day)
+        if points.value < 0, !policy.allowsNegativeAdjustments, availableAfterExpiry(on: day) < -points.value {
+            throw LedgerError(
+                .belowZero, key: key,
+                message: "taking \(-points.value) points would leave a balance below zero "
+                    + "(\(max(0, availableAfterExpiry(on: day))) available); take less, or allow negative adjustments")
+        }
+        _ = try begin(key: key, on: day)
+        var applied = expire(through: day)
+        var uses: [LotUse] = []
+        var settled: Int64 = 0
+        var lastDay: Day?
+        if points.value > 0 {
+            settled = min(owed, points.value)
+            owed -= settled
+            lastDay = policy.lotExpiry?.lastDay(forPointsEarnedOn: day)
+            addLot(key: key, earnedOn: day, availableOn: day, lastDay: lastDay, points: points.value - settled)
+            totals.adjustedUp += points.value
+        } else {
+            uses = take(-points.value, on: day, includingPending: false, preferring: nil)
+            owed += -points.value - uses.reduce(0) { $0 + $1.points.value }
+            totals.adjustedDown += -points.value
+        }
+        applied.append(record(LedgerEntry(
+            key: key, kind: .adjusted, points: points, day: day, source: source,
+            availableOn: points.value > 0 ? day : nil, lastDay: lastDay, settledDebt: Points(settled), reverses: nil,
+            shortfall: .zero, lots: uses)))
+        return .applied(applied)
+    }
+
+    /// Moves the account's day forward, expiring what is due; returns the expiry entries. A day
+    /// before ``today`` changes nothing.
+    @discardableResult
+    public mutating func advance(to day: Day) -> [LedgerEntry] {
+        if let today, day < today { return [] }
+        let applied = expire(through: day)
+        today = day
+        return applied
+    }
+
+    // MARK: - Internals
+
+    private func checkOrder(key: String, day: Day) throws(LedgerError) {
+        if let today, day < today {
+            throw LedgerError(
+                .outOfOrder, key: key,
+                message: "dated \(day.iso), before the account's latest day \(today.iso); apply a customer's events in order")
+        }
+    }
+
+    /// Checks order and idempotency; returns false for a duplicate. Records the key.
+    private mutating func begin(key: String, on day: Day) throws(LedgerError) -> Bool {
+        guard !keys.contains(key) else { return false }
+        try checkOrder(key: key, day: day)
+        keys.insert(key)
+        return true
+    }
+
+    private mutating func record(_ entry: LedgerEntry) -> LedgerEntry {
+        entries.append(entry)
+        if today.map({ entry.day > $0 }) ?? true { today = entry.day }
+        return entry
+    }
+
+    private mutating func addLot(key: String, earnedOn: Day, availableOn: Day, lastDay: Day?, points: Int64) {
+        guard points > 0 else { return }
+        lots.append(Lot(key: key, sequence: entries.count, earnedOn: earnedOn, availableOn: availableOn,
+                        lastDay: lastDay, remaining: points))
+    }
+
+    /// The first day a lot is gone, if that is on or before `day`.
+    private func expiryDay(of lot: Lot, through day: Day) -> (Day, lapsed: Bool)? {
+        var candidates: [(Day, Bool)] = []
+        if let last = lot.lastDay, last + 1 <= day { candidates.append((last + 1, false)) }
+        if let lapse = lapseDay, lapse <= day, lot.availableOn <= lapse { candidates.append((lapse, true)) }
+        return candidates.min { $0.0 < $1.0 }
+    }
+
+    /// The available points on `day` once what is due has expired (debt counted against them).
+    private func availableAfterExpiry(on day: Day) -> Int64 {
+        var available: Int64 = 0
+        for lot in lots where lot.availableOn <= day && expiryDay(of: lot, through: day) == nil {
+            available += lot.remaining
+        }
+        return available - owed
+    }
+
+    /// Expires every lot due on or before `day`, in date order.
+    private mutating func expire(through day: Day) -> [LedgerEntry] {
+        var due: [(index: Int, day: Day, lapsed: Bool)] = []
+        for (index, lot) in lots.enumerated() {
+            if let (expiry, lapsed) = expiryDay(of: lot, through: day) { due.append((index, expiry, lapsed)) }
+        }
+        guard !due.isEmpty else { return [] }
+        due.sort { ($0.day, $0.index) < ($1.day, $1.index) }
+        var applied: [LedgerEntry] = []
+        for item in due {
+            let lot = lots[item.index]
+            let key = (item.lapsed ? "lapse/" : "expiry/") + lot.key
+            keys.insert(key)
+            totals.expired += lot.remaining
+            applied.append(record(LedgerEntry(
+                key: key, kind: .expired, points: Points(-lot.remaining), day: item.day,
+                source: LedgerSource(
+                    eventID: "", reason: item.lapsed ? "no activity for \(policy.inactivityExpiryDays ?? 0) days" : "points expired"),
+                availableOn: nil, lastDay: nil, settledDebt: .zero, reverses: nil, shortfall: .zero,
+                lots: [LotUse(lot: lot.key, points: Points(lot.remaining))])))
+            lots[item.index].remaining = 0
+        }
+        lots.removeAll { $0.remaining == 0 }
+        return applied
+    }
+
+    /// Takes up to `points` from the lots: the `preferring` lot first, then available lots that
+    /// expire soonest, then the oldest, then (when allowed) pending lots the same way.
+    private mutating func take(_ points: Int64, on day: Day, includingPending: Bool, preferring: String?) -> [LotUse] {
+        var order = lots.indices.filter { includingPending || lots[$0].availableOn <= day }
+        order.sort { a, b in
+            let x = lots[a]
+            let y = lots[b]
+            if (x.key == preferring) != (y.key == preferring) { return x.key == preferring }
+            let xPending = x.availableOn > day
+            let yPending = y.availableOn > day
+            if xPending != yPending { return !xPending }
+            let xLast = x.lastDay ?? Day(number: .max)
+            let yLast = y.lastDay ?? Day(number: .max)
+            if xLast != yLast { return xLast < yLast }
+            return x.sequence < y.sequence
+        }
+        var wanted = points
+        var uses: [LotUse] = []
+        for index in order where wanted > 0 {
+            let used = min(wanted, lots[index].remaining)
+            guard used > 0 else { continue }
+            lots[index].remaining -= used
+            wanted -= used
+            uses.append(LotUse(lot: lots[index].key, points: Points(used)))
+        }
+        lots.removeAll { $0.remaining == 0 }
+        return uses
+    }
+}
+
+/// A customer's points on a day.
+public struct PointsBalance: Hashable, Sendable, CustomStringConvertible {
+    /// Points that can be redeemed now (below zero only under
+    /// ``LedgerPolicy/Reversal-swift.enum/allowNegativeBalance``).
+    public var available: Points
+    /// Points earned but still in their return window.
+    public var pending: Points
+    /// Points owed from reversals of points already spent.
+    public var debt: Points
+
+    public init(available: Points, pending: Points, debt: Points) {
+        self.available = available
+        self.pending = pending
+        self.debt = debt
+    }
+
+    public var description: String { "available \(available.value), pending \(pending.value), debt \(debt.value)" }
+}
+
+/// Totals over an account's life. They always satisfy
+/// `earned + adjustedUp − redeemed − expired − reversed − adjustedDown = available + pending − debt`.
+public struct LedgerTotals: Hashable, Sendable {
+    public var earned: Int64 = 0
+    public var redeemed: Int64 = 0
+    public var expired: Int64 = 0
+    /// Points taken back, including those recorded as debt.
+    public var reversed: Int64 = 0
+    /// Reversals forgiven under ``LedgerPolicy/Reversal-swift.enum/pendingOnly``.
+    public var forgiven: Int64 = 0
+    public var adjustedUp: Int64 = 0
+    public var adjustedDown: Int64 = 0
+}
+
+/// What an operation did.
+public enum LedgerOutcome: Hashable, Sendable {
+    /// The entries it appended: expiries that fell due first, then its own entry.
+    case applied([LedgerEntry])
+    /// The key was already applied; nothing changed.
+    case duplicate
+
+    /// The appended entries (none for a duplicate).
+    public var entries: [LedgerEntry] {
+        if case .applied(let entries) = self { entries } else { [] }
+    }
+}
+
+/// Points that will be gone on `day` unless used before.
+public struct ScheduledExpiry: Hashable, Sendable {
+    public var day: Day
+    public var points: Points
+
+    public init(day: Day, points: Points) {
+        self.day = day
+        self.points = points
+    }
+}
