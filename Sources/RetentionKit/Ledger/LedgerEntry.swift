@@ -17,6 +17,7 @@ public struct LedgerEntry: Hashable, Sendable {
 
     /// Unique within the account: applying an entry with a key already present changes nothing.
     public var key: String
+    /// What the entry did.
     public var kind: Kind
     /// The change to the customer's points: positive for earned and upward adjustments, negative
     /// otherwise. For a reversal, what was actually taken (see ``shortfall``).
@@ -44,6 +45,7 @@ public struct LedgerEntry: Hashable, Sendable {
 public struct LotUse: Hashable, Sendable {
     /// The key of the earned (or upward adjusted) entry.
     public var lot: String
+    /// How many of that entry's points were used.
     public var points: Points
 
     public init(lot: String, points: Points) {

@@ -22,6 +22,7 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let belowZero = Code(.belowZero)
     }
 
+    /// What kind of problem it is.
     public let code: Code
     /// The key of the refused operation.
     public let key: String

@@ -44,6 +44,7 @@ public struct LotExpiry: Hashable, Sendable {
 
     /// Days after earning.
     public var days: Int
+    /// The period whose last day the expiry moves to, if any.
     public var roundedUpTo: Rounding
 
     public init(days: Int, roundedUpTo: Rounding = .none) {

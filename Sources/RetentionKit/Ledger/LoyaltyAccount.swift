@@ -363,14 +363,19 @@ public struct PointsBalance: Hashable, Sendable, CustomStringConvertible {
 /// Totals over an account's life. They always satisfy
 /// `earned + adjustedUp − redeemed − expired − reversed − adjustedDown = available + pending − debt`.
 public struct LedgerTotals: Hashable, Sendable {
+    /// Points awarded, including any that settled debt.
     public var earned: Int64 = 0
+    /// Points spent on rewards.
     public var redeemed: Int64 = 0
+    /// Points that expired or lapsed.
     public var expired: Int64 = 0
     /// Points taken back, including those recorded as debt.
     public var reversed: Int64 = 0
     /// Reversals forgiven under ``LedgerPolicy/Reversal-swift.enum/pendingOnly``.
     public var forgiven: Int64 = 0
+    /// Points added by manual adjustments.
     public var adjustedUp: Int64 = 0
+    /// Points taken by manual adjustments.
     public var adjustedDown: Int64 = 0
 }
 
@@ -389,7 +394,9 @@ public enum LedgerOutcome: Hashable, Sendable {
 
 /// Points that will be gone on `day` unless used before.
 public struct ScheduledExpiry: Hashable, Sendable {
+    /// The first day the points are gone.
     public var day: Day
+    /// How many points.
     public var points: Points
 
     public init(day: Day, points: Points) {

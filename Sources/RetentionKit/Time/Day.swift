@@ -60,9 +60,11 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public var description: String { iso }
 
-    /// The last day of this day's month, quarter or year.
+    /// The last day of this day's month.
     public var endOfMonth: Day { let (y, m, _) = civil; return Day.last(year: y, month: m) }
+    /// The last day of this day's calendar quarter.
     public var endOfQuarter: Day { let (y, m, _) = civil; return Day.last(year: y, month: ((m - 1) / 3 + 1) * 3) }
+    /// The last day of this day's year.
     public var endOfYear: Day { Day.last(year: civil.year, month: 12) }
 
     public static func < (lhs: Day, rhs: Day) -> Bool { lhs.number < rhs.number }

@@ -40,9 +40,13 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
         return result
     }
 
+    /// US dollars (cents).
     public static let usd = Currency(code: "USD", minorUnitDigits: 2)
+    /// Euros (cents).
     public static let eur = Currency(code: "EUR", minorUnitDigits: 2)
+    /// Pounds sterling (pence).
     public static let gbp = Currency(code: "GBP", minorUnitDigits: 2)
+    /// Japanese yen (no minor unit).
     public static let jpy = Currency(code: "JPY", minorUnitDigits: 0)
 
     /// ISO 4217 minor units of the active currencies whose minor unit is not two digits, then the

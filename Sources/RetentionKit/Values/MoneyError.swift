@@ -18,6 +18,7 @@ public struct MoneyError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let outOfRange = Code(.outOfRange)
     }
 
+    /// What kind of problem it is.
     public let code: Code
     /// The text that was refused.
     public let input: String

@@ -6,11 +6,13 @@
 /// let balance = earned - Points(20)   // 100
 /// ```
 public struct Points: Hashable, Sendable, Comparable, CustomStringConvertible, ExpressibleByIntegerLiteral {
+    /// The number of points.
     public var value: Int64
 
     public init(_ value: Int64) { self.value = value }
     public init(integerLiteral value: Int64) { self.value = value }
 
+    /// No points.
     public static let zero = Points(0)
 
     public var description: String { "\(value) points" }

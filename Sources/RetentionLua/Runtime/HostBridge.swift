@@ -7,6 +7,7 @@ import Logging
 /// throw HostFunctionError("days_between(a, b) takes two day numbers")
 /// ```
 public struct HostFunctionError: Error, Sendable, CustomStringConvertible {
+    /// The message the script's error carries.
     public var description: String
     public init(_ message: String) { description = message }
 }
