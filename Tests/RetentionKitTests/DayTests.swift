@@ -49,4 +49,13 @@ struct DayTests {
             #expect((try? Day(iso: day.iso)) == (y >= 0 && y <= 9999 ? day : nil))
         }
     }
+
+    @Test("Any text is either a day or refused, never a crash", .tags(.property))
+    func garbage() async {
+        let characters = Gen.element(of: Array("0123456789--/T 2026-03-14"))
+        await propertyCheck(count: 3_000, input: characters.array(of: 0...14)) { pieces in
+            let text = String(pieces.compactMap { $0 })
+            if let day = try? Day(iso: text) { #expect(day.iso == String(text.prefix(10))) }
+        }
+    }
 }
