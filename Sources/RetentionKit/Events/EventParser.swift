@@ -1,0 +1,173 @@
+/// Reads events from their JSON form (see `Documentation/Events.md`).
+///
+/// ```swift
+/// let event = try EventParser.parse(#"{"id": "evt-9", "type": "clock", "at": "2026-03-31T00:00:00Z"}"#)
+/// ```
+///
+/// Fields it does not know are ignored, so a store can send more than the engine uses.
+public enum EventParser {
+    /// Parses one event from JSON text.
+    public static func parse(_ text: String, line: Int? = nil) throws(EventDecodingError) -> Event {
+        try parse(bytes: Array(text.utf8), line: line)
+    }
+
+    /// Parses one event from UTF-8 JSON bytes.
+    public static func parse(bytes: some Collection<UInt8>, line: Int? = nil) throws(EventDecodingError) -> Event {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw EventDecodingError(line: line, field: "", message: "not valid JSON (\(error))")
+        }
+        return try parse(value, line: line)
+    }
+
+    /// Reads one event from a parsed JSON object.
+    public static func parse(_ value: JSONValue, line: Int? = nil) throws(EventDecodingError) -> Event {
+        var eventID: String?
+        do {
+            let fields = try FieldReader(value, path: "")
+            eventID = try? fields.string("id")
+            let id = try fields.string("id")
+            let type = try fields.string("type")
+            let at = try fields.timestamp("at")
+            return Event(id: id, at: at, payload: try payload(type, fields))
+        } catch {
+            throw EventDecodingError(line: line, eventID: eventID, field: error.path, message: error.message)
+        }
+    }
+
+    private static func payload(_ type: String, _ f: FieldReader) throws(FieldReader.Failure) -> EventPayload {
+        switch type {
+        case "customer_created": return .customerCreated(try customer(f.object("customer")))
+        case "customer_updated": return .customerUpdated(try customer(f.object("customer")))
+        case "customers_merged": return .customersMerged(survivorID: try f.string("survivor_id"), mergedID: try f.string("merged_id"))
+        case "order_placed": return .orderPlaced(try order(f.object("order")))
+        case "order_paid": return .orderPaid(try reference(f))
+        case "order_fulfilled": return .orderFulfilled(try reference(f))
+        case "order_cancelled": return .orderCancelled(try reference(f))
+        case "order_refunded":
+            let currency = try f.currency("currency")
+            return .orderRefunded(OrderRefund(
+                orderID: try f.string("order_id"), customerID: try f.string("customer_id"),
+                amount: try f.money("amount", currency), lines: try lineQuantities(f, "lines")))
+        case "order_returned":
+            return .orderReturned(OrderReturn(
+                orderID: try f.string("order_id"), customerID: try f.string("customer_id"), lines: try lineQuantities(f, "lines")))
+        case "review_posted":
+            let r = try f.object("review")
+            return .reviewPosted(Review(
+                id: try r.string("id"), customerID: try r.string("customer_id"), sku: try r.string("sku"),
+                rating: Int(try r.integer("rating", in: 1...5)), hasMedia: try r.optionalBool("has_media") ?? false))
+        case "review_removed": return .reviewRemoved(reviewID: try f.string("review_id"), customerID: try f.string("customer_id"))
+        case "referral_completed":
+            return .referralCompleted(Referral(
+                referrerID: try f.string("referrer_id"), refereeID: try f.string("referee_id"), orderID: try f.string("order_id")))
+        case "points_redeemed":
+            return .pointsRedeemed(Redemption(
+                id: try f.string("redemption_id"), customerID: try f.string("customer_id"),
+                points: Points(try f.integer("points", in: 1...Int64.max)), reward: try f.string("reward")))
+        case "points_adjusted":
+            let points = try f.integer("points")
+            guard points != 0 else { throw FieldReader.Failure(path: "points", message: "must not be 0") }
+            return .pointsAdjusted(customerID: try f.string("customer_id"), points: Points(points), reason: try f.string("reason"))
+        case "custom":
+            return .custom(CustomEvent(
+                name: try f.string("name"), customerID: try f.string("customer_id"), attributes: try f.attributes("attributes") ?? [:]))
+        case "clock":
+            return .clock
+        default:
+            throw FieldReader.Failure(
+                path: "type", message: "unknown event type '\(type)' (known: \(EventPayload.types.joined(separator: ", ")))")
+        }
+    }
+
+    private static func customer(_ c: FieldReader) throws(FieldReader.Failure) -> CustomerProfile {
+        CustomerProfile(
+            id: try c.string("id"), email: try c.optionalString("email"), name: try c.optionalString("name"),
+            birthday: try c.optionalDay("birthday"), referredBy: try c.optionalString("referred_by"),
+            tags: try c.strings("tags"), attributes: try c.attributes("attributes"))
+    }
+
+    private static func order(_ o: FieldReader) throws(FieldReader.Failure) -> Order {
+        let currency = try o.currency("currency")
+        var lines: [OrderLine] = []
+        for element in try o.array("lines", allowEmpty: false) {
+            let line = try FieldReader(element.value, path: element.path)
+            lines.append(OrderLine(
+                sku: try line.string("sku"), category: try line.optionalString("category"),
+                quantity: try line.integer("quantity", in: 1...Int64.max), unitPrice: try line.money("unit_price", currency)))
+        }
+        return Order(
+            id: try o.string("id"), customerID: try o.string("customer_id"), currency: currency,
+            channel: try o.optionalString("channel"), lines: lines, shipping: try o.optionalMoney("shipping", currency),
+            tax: try o.optionalMoney("tax", currency), discount: try o.optionalMoney("discount", currency),
+            giftCard: try o.optionalMoney("gift_card", currency),
+            pointsRedeemed: Points(try o.optionalInteger("points_redeemed", in: 0...Int64.max) ?? 0),
+            pointsDiscount: try o.optionalMoney("points_discount", currency), total: try o.money("total", currency))
+    }
+
+    private static func reference(_ f: FieldReader) throws(FieldReader.Failure) -> OrderReference {
+        OrderReference(orderID: try f.string("order_id"), customerID: try f.string("customer_id"))
+    }
+
+    private static func lineQuantities(_ f: FieldReader, _ key: String) throws(FieldReader.Failure) -> [LineQuantity]? {
+        guard let elements = try f.optionalArray(key) else { return nil }
+        var result: [LineQuantity] = []
+        for element in elements {
+            let line = try FieldReader(element.value, path: element.path)
+            result.append(LineQuantity(sku: try line.string("sku"), quantity: try line.integer("quantity", in: 1...Int64.max)))
+        }
+        return result
+    }
+}
+
+/// The events of a JSON Lines text, one per non-blank line, each parsed or with the reason it
+/// could not be. A bad line never stops the lines after it.
+///
+/// ```swift
+/// let lines = EventLines(try Data(contentsOf: url))
+/// let events = lines.compactMap { try? $0.result.get() }
+/// let problems = lines.compactMap { if case .failure(let e) = $0.result { e } else { nil } }
+/// ```
+public struct EventLines: Sequence {
+    /// One line's outcome.
+    public struct Line {
+        /// The line number, from 1.
+        public var number: Int
+        public var result: Result<Event, EventDecodingError>
+    }
+
+    private let bytes: [UInt8]
+
+    public init(_ bytes: some Collection<UInt8>) {
+        self.bytes = Array(bytes)
+    }
+
+    public func makeIterator() -> Iterator { Iterator(bytes: bytes) }
+
+    public struct Iterator: IteratorProtocol {
+        let bytes: [UInt8]
+        var position = 0
+        var lineNumber = 0
+
+        public mutating func next() -> Line? {
+            while position < bytes.count {
+                lineNumber += 1
+                let start = position
+                while position < bytes.count, bytes[position] != UInt8(ascii: "\n") { position += 1 }
+                var end = position
+                position += 1
+                if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                let line = bytes[start..<end]
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                do {
+                    return Line(number: lineNumber, result: .success(try EventParser.parse(bytes: line, line: lineNumber)))
+                } catch {
+                    return Line(number: lineNumber, result: .failure(error))
+                }
+            }
+            return nil
+        }
+    }
+}
