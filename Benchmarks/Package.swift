@@ -20,6 +20,11 @@ let package = Package(
         ),
         // The ratio against the floor, alternating rounds in one process.
         .executableTarget(name: "lua-call-ratio", dependencies: ["BenchmarkWorkloads"]),
+        // Reading events from JSON Lines against Foundation's JSONSerialization.
+        .executableTarget(
+            name: "event-parse-ratio",
+            dependencies: [.product(name: "RetentionKit", package: "RetentionKit")]
+        ),
         // The same two paths under package-benchmark (wall clock, instructions, mallocs).
         .executableTarget(
             name: "LuaCall",
