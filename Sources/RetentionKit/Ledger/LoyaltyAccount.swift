@@ -60,10 +60,15 @@ public struct LoyaltyAccount: Sendable, Equatable {
     /// The balance on ``today``.
     public var balance: PointsBalance {
         guard let today else { return PointsBalance(available: .zero, pending: .zero, debt: .zero) }
+        return balance(on: today)
+    }
+
+    /// The balance on `day` (on or after ``today``), with what falls due by then expired.
+    public func balance(on day: Day) -> PointsBalance {
         var available: Int64 = 0
         var pending: Int64 = 0
-        for lot in lots {
-            if lot.availableOn <= today { available += lot.remaining } else { pending += lot.remaining }
+        for lot in lots where expiryDay(of: lot, through: day) == nil {
+            if lot.availableOn <= day { available += lot.remaining } else { pending += lot.remaining }
         }
         if policy.reversal == .allowNegativeBalance {
             return PointsBalance(available: Points(available - owed), pending: Points(pending), debt: .zero)

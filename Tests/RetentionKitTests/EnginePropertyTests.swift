@@ -1,0 +1,104 @@
+import PropertyBased
+import RetentionKit
+import Testing
+
+/// The engine's guarantees over random event streams.
+@Suite("Engine properties")
+struct EnginePropertyTests {
+    static let rules = RuleSet(earning: [PurchasePoints(categoryMultipliers: ["coffee": 2], firstOrderBonus: 25)])
+    static let program = Program(currencies: [.usd], returnWindowDays: 5, ledger: LedgerPolicy(lotExpiry: LotExpiry(days: 40)))
+    static let customers = ["c-1", "c-2", "c-3"]
+
+    static let streams = Generator<[Event], Shrink.None<[Event]>> { rng in
+        var events: [Event] = []
+        var now = Timestamp(day: Day(year: 2026, month: 1, day: 1)!)
+        var orders: [String: [(id: String, lines: [OrderLine])]] = [:]
+        for index in 0..<Int.random(in: 5...60, using: &rng) {
+            now = Timestamp(milliseconds: now.milliseconds + Int64.random(in: 0...3 * 86_400_000, using: &rng))
+            let customer = customers.randomElement(using: &rng)!
+            let id = "e\(index)"
+            func usd(_ cents: Int64) -> Money { Money(minorUnits: cents, currency: .usd) }
+            let payload: EventPayload
+            switch Int.random(in: 0..<10, using: &rng) {
+            case 0:
+                payload = .customerCreated(CustomerProfile(id: customer))
+            case 1...3:
+                let lines = (0..<Int.random(in: 1...3, using: &rng)).map { line in
+                    OrderLine(sku: "S\(line)", category: Bool.random(using: &rng) ? "coffee" : "kitchen",
+                              quantity: Int64.random(in: 1...3, using: &rng), unitPrice: usd(Int64.random(in: 50...5_000, using: &rng)))
+                }
+                let subtotal = lines.reduce(Int64(0)) { $0 + $1.amount.minorUnits }
+                let orderID = "o\(index)"
+                orders[customer, default: []].append((orderID, lines))
+                payload = .orderPlaced(Order(id: orderID, customerID: customer, currency: .usd, lines: lines,
+                                             discount: usd(Int64.random(in: 0...(subtotal / 4), using: &rng)), total: usd(subtotal)))
+            case 4:
+                guard let order = orders[customer]?.randomElement(using: &rng) else { continue }
+                payload = .orderCancelled(OrderReference(orderID: order.id, customerID: customer))
+            case 5:
+                guard let order = orders[customer]?.randomElement(using: &rng) else { continue }
+                let total = order.lines.reduce(Int64(0)) { $0 + $1.amount.minorUnits }
+                payload = .orderRefunded(OrderRefund(orderID: order.id, customerID: customer, amount: usd(Int64.random(in: 1...total, using: &rng))))
+            case 6:
+                guard let order = orders[customer]?.randomElement(using: &rng), let line = order.lines.randomElement(using: &rng) else { continue }
+                payload = .orderReturned(OrderReturn(orderID: order.id, customerID: customer, lines: [LineQuantity(sku: line.sku, quantity: 1)]))
+            case 7:
+                payload = .pointsRedeemed(Redemption(id: "r\(Int.random(in: 0...20, using: &rng))", customerID: customer,
+                                                     points: Points(Int64.random(in: 1...120, using: &rng)), reward: "reward"))
+            case 8:
+                payload = .pointsAdjusted(customerID: customer, points: Points(Int64.random(in: -50...50, using: &rng) | 1), reason: "fix")
+            default:
+                payload = .clock
+            }
+            events.append(Event(id: id, at: now, payload: payload))
+        }
+        return events
+    }
+
+    static func run(_ events: [Event]) -> (Engine, [EventOutcome]) {
+        var engine = Engine(program: program, rules: rules)
+        let outcomes = events.map { engine.apply($0) }
+        return (engine, outcomes)
+    }
+
+    @Test("The same events give the same result, and replaying them changes nothing", .tags(.property))
+    func determinism() async {
+        await propertyCheck(count: 300, input: Self.streams) { events in
+            let (first, outcomes) = Self.run(events)
+            let (second, again) = Self.run(events)
+            #expect(outcomes == again)
+            var replayed = first
+            for event in events { #expect(replayed.apply(event) == .duplicate) }
+            for customer in Self.customers {
+                #expect(first.account(of: customer) == second.account(of: customer))
+                #expect(replayed.account(of: customer) == first.account(of: customer))
+            }
+        }
+    }
+
+    @Test("Splitting a stream by customer and merging the results equals applying it whole", .tags(.property))
+    func partitioning() async {
+        await propertyCheck(count: 300, input: Self.streams) { events in
+            let (whole, _) = Self.run(events)
+            for customer in Self.customers {
+                let (alone, _) = Self.run(events.filter { $0.customerID == customer })
+                #expect(alone.account(of: customer) == whole.account(of: customer), "\(customer)")
+            }
+        }
+    }
+
+    @Test("Every account keeps the ledger's identity; no balance goes below zero", .tags(.property))
+    func invariants() async {
+        await propertyCheck(count: 300, input: Self.streams) { events in
+            let (engine, _) = Self.run(events)
+            for customer in Self.customers {
+                guard let account = engine.account(of: customer), let balance = engine.balance(of: customer) else { continue }
+                let t = account.totals
+                let balanceNow = account.balance
+                #expect(t.earned + t.adjustedUp - t.redeemed - t.expired - t.reversed - t.adjustedDown
+                    == balanceNow.available.value + balanceNow.pending.value - balanceNow.debt.value)
+                #expect(balance.available.value >= 0 && balance.pending.value >= 0 && balance.debt.value >= 0)
+            }
+        }
+    }
+}
