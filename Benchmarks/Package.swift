@@ -25,6 +25,12 @@ let package = Package(
             name: "event-parse-ratio",
             dependencies: [.product(name: "RetentionKit", package: "RetentionKit")]
         ),
+        // A deterministic synthetic store, and the engine replay over it.
+        .target(name: "SyntheticStore", dependencies: [.product(name: "RetentionKit", package: "RetentionKit")]),
+        .executableTarget(
+            name: "engine-replay",
+            dependencies: ["SyntheticStore", .product(name: "RetentionKit", package: "RetentionKit")]
+        ),
         // The same two paths under package-benchmark (wall clock, instructions, mallocs).
         .executableTarget(
             name: "LuaCall",

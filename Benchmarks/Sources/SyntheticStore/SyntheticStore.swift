@@ -1,0 +1,103 @@
+import RetentionKit
+
+/// A deterministic synthetic store: customers with realistic purchase rhythms (many one-time
+/// buyers, some regulars), refunds, cancellations, returns, redemptions, reviews and a monthly
+/// clock, over one year, in time order. The same seed gives the same events.
+public struct SyntheticStore {
+    public var customers: Int
+    public var seed: UInt64
+
+    public init(customers: Int, seed: UInt64 = 42) {
+        self.customers = customers
+        self.seed = seed
+    }
+
+    struct Product {
+        let sku: String
+        let category: String
+        let cents: Int64
+    }
+
+    static let catalog: [Product] = (0..<200).map { index in
+        let categories = ["coffee", "tea", "kitchen", "accessories", "gifts"]
+        return Product(sku: "SKU-\(index)", category: categories[index % categories.count], cents: Int64(300 + (index * 137) % 6_000))
+    }
+
+    /// Every event, sorted by time (ties in generation order).
+    public func events() -> [Event] {
+        var rng = SplitMix(seed: seed)
+        let start = Day(year: 2025, month: 1, day: 1)!
+        var events: [(Int64, Int, Event)] = []
+        var sequence = 0
+        func add(_ at: Timestamp, _ payload: EventPayload) {
+            events.append((at.milliseconds, sequence, Event(id: "e\(sequence)", at: at, payload: payload)))
+            sequence += 1
+        }
+        func money(_ cents: Int64) -> Money { Money(minorUnits: cents, currency: .usd) }
+
+        for index in 0..<customers {
+            let id = "c\(index)"
+            var time = Timestamp(day: start + rng.int(0..<300)).milliseconds + rng.int64(0..<86_400_000)
+            add(Timestamp(milliseconds: time), .customerCreated(CustomerProfile(id: id, email: "\(id)@example.com")))
+            // 45% buy once, the rest come back every few weeks.
+            let orders = rng.int(0..<100) < 45 ? 1 : 2 + rng.int(0..<12)
+            let rhythm = Int64(7 + rng.int(0..<60)) * 86_400_000
+            for order in 0..<orders {
+                time += rng.int64(0..<(rhythm * 2)) + 3_600_000
+                let orderID = "\(id)-o\(order)"
+                var lines: [OrderLine] = []
+                for _ in 0..<(1 + rng.int(0..<3)) {
+                    let product = Self.catalog[rng.int(0..<Self.catalog.count)]
+                    lines.append(OrderLine(sku: product.sku, category: product.category, quantity: Int64(1 + rng.int(0..<3)),
+                                           unitPrice: money(product.cents)))
+                }
+                let subtotal = lines.reduce(Int64(0)) { $0 + $1.amount.minorUnits }
+                let discount = rng.int(0..<4) == 0 ? subtotal / 10 : 0
+                add(Timestamp(milliseconds: time), .orderPlaced(Order(
+                    id: orderID, customerID: id, currency: .usd, channel: "web", lines: lines, shipping: money(495),
+                    discount: money(discount), total: money(subtotal - discount + 495))))
+                let roll = rng.int(0..<100)
+                let later = Timestamp(milliseconds: time + rng.int64(86_400_000..<(20 * 86_400_000)))
+                if roll < 3 {
+                    add(later, .orderCancelled(OrderReference(orderID: orderID, customerID: id)))
+                } else if roll < 8 {
+                    add(later, .orderRefunded(OrderRefund(orderID: orderID, customerID: id, amount: money((subtotal - discount) / 2))))
+                } else if roll < 11 {
+                    add(later, .orderReturned(OrderReturn(orderID: orderID, customerID: id,
+                                                          lines: [LineQuantity(sku: lines[0].sku, quantity: 1)])))
+                } else if roll < 20 {
+                    add(later, .reviewPosted(Review(id: "\(orderID)-r", customerID: id, sku: lines[0].sku,
+                                                    rating: 1 + rng.int(0..<5), hasMedia: rng.int(0..<4) == 0)))
+                }
+                if order > 2, rng.int(0..<5) == 0 {
+                    add(Timestamp(milliseconds: time + 60_000), .pointsRedeemed(Redemption(
+                        id: "\(orderID)-x", customerID: id, points: Points(Int64(50 + rng.int(0..<100))), reward: "coupon")))
+                }
+            }
+        }
+        for month in 1...12 {
+            add(Timestamp(day: Day(year: 2025, month: month, day: 28)!), .clock)
+        }
+        events.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+        return events.map(\.2)
+    }
+}
+
+/// A small, fast, seedable generator (SplitMix64).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func int(_ range: Range<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
+    mutating func int64(_ range: Range<Int64>) -> Int64 {
+        range.lowerBound + Int64(next() % UInt64(range.upperBound - range.lowerBound))
+    }
+}
