@@ -81,10 +81,6 @@ public struct CustomerState: Sendable {
         awards[group]?[index].reversed += points
     }
 
-    mutating func withAccount(_ body: (inout LoyaltyAccount) -> Void) { body(&account) }
-
-    mutating func withState(_ body: (inout CustomerState) -> Void) { body(&self) }
-
     /// A ledger operation the engine has already validated; a refusal here is a bug.
     mutating func mustApply(_ body: (inout LoyaltyAccount) throws(LedgerError) -> LedgerOutcome) -> LedgerOutcome {
         do {

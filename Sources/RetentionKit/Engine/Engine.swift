@@ -27,7 +27,10 @@ public struct Engine: Sendable {
     public private(set) var clock: Timestamp?
 
     private var seen: Set<String> = []
-    private var customers: [String: CustomerState] = [:]
+    /// Customers live in an array behind an id index, so the engine reads and changes them in
+    /// place (a dictionary's getter would copy a customer's whole state on every read).
+    private var customerIndex: [String: Int] = [:]
+    private var customerStates: [CustomerState] = []
 
     public init(program: Program, rules: RuleSet) {
         self.program = program
@@ -37,21 +40,23 @@ public struct Engine: Sendable {
     // MARK: - Reading state
 
     /// The customers the engine knows, by id.
-    public var customerIDs: Dictionary<String, CustomerState>.Keys { customers.keys }
+    public var customerIDs: Dictionary<String, Int>.Keys { customerIndex.keys }
 
     /// A customer's points on the engine's clock day (what fell due by then has expired).
     public func balance(of customerID: String) -> PointsBalance? {
-        guard let state = customers[customerID] else { return nil }
-        return state.account.balance(on: max(clock?.day ?? state.createdOn, state.account.today ?? state.createdOn))
+        guard let position = customerIndex[customerID] else { return nil }
+        let account = customerStates[position].account
+        let created = customerStates[position].createdOn
+        return account.balance(on: max(clock?.day ?? created, account.today ?? created))
     }
 
     /// A customer's ledger.
-    public func account(of customerID: String) -> LoyaltyAccount? { customers[customerID]?.account }
+    public func account(of customerID: String) -> LoyaltyAccount? { customerIndex[customerID].map { customerStates[$0].account } }
 
     /// What rules would see of a customer on `day`.
     public func view(of customerID: String, on day: Day? = nil) -> CustomerView? {
-        guard let state = customers[customerID] else { return nil }
-        return state.view(on: day ?? clock?.day ?? state.createdOn)
+        guard let position = customerIndex[customerID] else { return nil }
+        return customerStates[position].view(on: day ?? clock?.day ?? customerStates[position].createdOn)
     }
 
     // MARK: - Applying events
@@ -72,14 +77,15 @@ public struct Engine: Sendable {
         let day = event.at.day
         switch event.payload {
         case .customerCreated(let profile):
-            guard customers[profile.id] == nil else {
+            guard customerIndex[profile.id] == nil else {
                 throw EngineError(.customerExists, eventID: event.id, message: "customer '\(profile.id)' already exists; send customer_updated to change it")
             }
-            customers[profile.id] = CustomerState(profile: profile, createdOn: day, policy: program.ledger)
+            customerIndex[profile.id] = customerStates.count
+            customerStates.append(CustomerState(profile: profile, createdOn: day, policy: program.ledger))
             return Decisions()
         case .customerUpdated(let profile):
             try requireCustomer(profile.id, event)
-            customers[profile.id]?.update(with: profile)
+            modify(profile.id) { $0.update(with: profile) }
             return Decisions()
         case .orderPlaced(let order):
             return try placeOrder(order, event: event, day: day)
@@ -136,7 +142,7 @@ public struct Engine: Sendable {
                 .currencyNotAccepted, eventID: event.id,
                 message: "order \(order.id) is in \(order.currency.code); the program accepts \(accepted)")
         }
-        guard customers[order.customerID]?.orders[order.id] == nil else {
+        guard customerIndex[order.customerID].map({ customerStates[$0].orders[order.id] == nil }) ?? true else {
             throw EngineError(.orderExists, eventID: event.id, message: "order \(order.id) was placed before (by an earlier event)")
         }
         return try earn(for: event, customerID: order.customerID, day: day, awardGroup: "order:\(order.id)") { state in
@@ -159,13 +165,13 @@ public struct Engine: Sendable {
         }
         let customerID = refund.customerID
         if refund.amount.minorUnits == left {
-            customers[customerID]?.recordRefund(refund.amount.minorUnits, of: order.order.id)
+            modify(customerID) { $0.recordRefund(refund.amount.minorUnits, of: order.order.id) }
             return try closeOrder(order, customerID: customerID, event: event, day: day, reason: "order refunded")
         }
         if let lines = refund.lines {
             let (plan, taken) = try planLineReversal(lines, of: order, event: event)
-            customers[customerID]?.recordRefund(refund.amount.minorUnits, of: order.order.id)
-            customers[customerID]?.recordReturn(taken, of: order.order.id)
+            modify(customerID) { $0.recordRefund(refund.amount.minorUnits, of: order.order.id) }
+            modify(customerID) { $0.recordReturn(taken, of: order.order.id) }
             return applyReversals(plan, group: "order:\(order.order.id)", customerID: customerID, event: event, day: day, reason: "lines refunded")
         }
         // By amount: every award of the order in proportion, rounded half up.
@@ -175,7 +181,7 @@ public struct Engine: Sendable {
             let share = (Int128(award.points) * Int128(refund.amount.minorUnits) * 2 + Int128(total)) / (Int128(total) * 2)
             plan.append((index, min(Int64(share), award.points - award.reversed)))
         }
-        customers[customerID]?.recordRefund(refund.amount.minorUnits, of: order.order.id)
+        modify(customerID) { $0.recordRefund(refund.amount.minorUnits, of: order.order.id) }
         return applyReversals(plan, group: "order:\(order.order.id)", customerID: customerID, event: event, day: day, reason: "order partly refunded")
     }
 
@@ -183,7 +189,7 @@ public struct Engine: Sendable {
         _ lines: [LineQuantity], of order: OrderSnapshot, customerID: String, event: Event, day: Day, reason: String
     ) throws(EngineError) -> Decisions {
         let (plan, taken) = try planLineReversal(lines, of: order, event: event)
-        customers[customerID]?.recordReturn(taken, of: order.order.id)
+        modify(customerID) { $0.recordReturn(taken, of: order.order.id) }
         return applyReversals(plan, group: "order:\(order.order.id)", customerID: customerID, event: event, day: day, reason: reason)
     }
 
@@ -237,7 +243,7 @@ public struct Engine: Sendable {
         _ order: OrderSnapshot, customerID: String, event: Event, day: Day, reason: String
     ) throws(EngineError) -> Decisions {
         let plan = order.awards.indices.map { ($0, order.awards[$0].points - order.awards[$0].reversed) }
-        customers[customerID]?.closeOrder(order.order.id)
+        modify(customerID) { $0.closeOrder(order.order.id) }
         return applyReversals(plan, group: "order:\(order.order.id)", customerID: customerID, event: event, day: day, reason: reason)
     }
 
@@ -265,9 +271,9 @@ public struct Engine: Sendable {
     ) throws(EngineError) -> Decisions {
         var outcome = LedgerOutcome.duplicate
         var failure: LedgerError?
-        customers[customerID]?.withAccount { account in
+        modify(customerID) { state in
             do throws(LedgerError) {
-                outcome = try body(&account)
+                outcome = try body(&state.account)
             } catch {
                 failure = error
             }
@@ -282,7 +288,7 @@ public struct Engine: Sendable {
     private mutating func earn(
         for event: Event, customerID: String, day: Day, awardGroup: String, update: (inout CustomerState) -> Void
     ) throws(EngineError) -> Decisions {
-        guard let view = customers[customerID]?.view(on: day) else {
+        guard let view = customerIndex[customerID].map({ customerStates[$0].view(on: day) }) else {
             throw EngineError(.unknownCustomer, eventID: event.id, message: "no customer '\(customerID)'")
         }
         var explanation: [RuleOutcome] = []
@@ -308,7 +314,7 @@ public struct Engine: Sendable {
         let orderID: String? = if case .orderPlaced(let order) = event.payload { order.id } else { nil }
         let lineSKUs: [String] = if case .orderPlaced(let order) = event.payload { order.lines.map(\.sku) } else { [] }
         let returnWindow = orderID == nil ? 0 : program.returnWindowDays
-        customers[customerID]?.withState { state in
+        modify(customerID) { state in
             update(&state)
             for item in planned {
                 let source = LedgerSource(
@@ -330,7 +336,7 @@ public struct Engine: Sendable {
         _ plan: [(award: Int, points: Int64)], group: String, customerID: String, event: Event, day: Day, reason: String
     ) -> Decisions {
         var entries: [CustomerEntry] = []
-        customers[customerID]?.withState { state in
+        modify(customerID) { state in
             for (index, points) in plan where points > 0 {
                 guard let award = state.award(index, in: group) else { continue }
                 let source = LedgerSource(eventID: event.id, orderID: group.hasPrefix("order:") ? String(group.dropFirst(6)) : nil, reason: reason)
@@ -345,18 +351,24 @@ public struct Engine: Sendable {
     }
 
     private mutating func reverseGroup(_ group: String, customerID: String, event: Event, day: Day, reason: String) -> Decisions {
-        let awards = customers[customerID]?.awards[group] ?? []
+        let awards = customerIndex[customerID].flatMap { customerStates[$0].awards[group] } ?? []
         return applyReversals(awards.indices.map { ($0, awards[$0].points - awards[$0].reversed) },
                               group: group, customerID: customerID, event: event, day: day, reason: reason)
     }
 
     // MARK: - Checks
 
+    /// Changes a known customer's state in place.
+    private mutating func modify(_ id: String, _ body: (inout CustomerState) -> Void) {
+        guard let position = customerIndex[id] else { return }
+        body(&customerStates[position])
+    }
+
     private func requireCustomer(_ id: String, _ event: Event, day: Day? = nil) throws(EngineError) {
-        guard let state = customers[id] else {
+        guard let position = customerIndex[id] else {
             throw EngineError(.unknownCustomer, eventID: event.id, message: "no customer '\(id)'; send customer_created first")
         }
-        if let day, let today = state.account.today, day < today {
+        if let day, let today = customerStates[position].account.today, day < today {
             throw EngineError(
                 .outOfOrder, eventID: event.id,
                 message: "dated \(day.iso), before customer \(id)'s latest event (\(today.iso)); send a customer's events in order")
@@ -365,7 +377,7 @@ public struct Engine: Sendable {
 
     private func requireOrder(_ orderID: String, of customerID: String, _ event: Event) throws(EngineError) -> OrderSnapshot {
         try requireCustomer(customerID, event)
-        guard let order = customers[customerID]?.snapshot(of: orderID) else {
+        guard let order = customerIndex[customerID].flatMap({ customerStates[$0].snapshot(of: orderID) }) else {
             throw EngineError(.unknownOrder, eventID: event.id, message: "customer \(customerID) has no order \(orderID)")
         }
         return order
