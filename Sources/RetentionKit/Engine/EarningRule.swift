@@ -12,6 +12,7 @@ public protocol EarningRule: Sendable {
 
 /// What a rule decided, and why.
 public struct RuleDecision: Hashable, Sendable {
+    /// The awards.
     public var awards: [Award]
     /// Why the rule awarded nothing (or less), when it did: what a support team reads when a
     /// customer asks "why didn't I earn points?".
@@ -28,6 +29,7 @@ public struct RuleDecision: Hashable, Sendable {
 
 /// Points a rule awards.
 public struct Award: Hashable, Sendable {
+    /// The points.
     public var points: Points
     /// A reason a person can read ("purchase", "first order bonus").
     public var reason: String
@@ -48,6 +50,7 @@ public struct Award: Hashable, Sendable {
 
 /// The rules a program runs, in order.
 public struct RuleSet: Sendable {
+    /// The earning rules, asked in order.
     public var earning: [any EarningRule]
 
     public init(earning: [any EarningRule]) {

@@ -21,7 +21,9 @@
 /// engine.balance(of: "c-42")
 /// ```
 public struct Engine: Sendable {
+    /// The program's configuration.
     public let program: Program
+    /// The rules it runs.
     public let rules: RuleSet
     /// The latest time the engine has seen.
     public private(set) var clock: Timestamp?

@@ -28,15 +28,21 @@ public struct Decisions: Hashable, Sendable {
 
 /// A ledger entry and the customer whose ledger holds it.
 public struct CustomerEntry: Hashable, Sendable {
+    /// The customer.
     public var customerID: String
+    /// The entry.
     public var entry: LedgerEntry
 }
 
 /// What one rule decided for one event.
 public struct RuleOutcome: Hashable, Sendable {
+    /// The rule's name.
     public var rule: String
+    /// The rule's version.
     public var version: String
+    /// The awards.
     public var awards: [Award]
+    /// Why it awarded nothing, when it did not.
     public var note: String?
 }
 
@@ -51,10 +57,15 @@ public struct EngineError: Error, Hashable, Sendable, CustomStringConvertible {
         private let base: Base
         private init(_ base: Base) { self.base = base }
 
+        /// The event names a customer the engine does not know.
         public static let unknownCustomer = Code(.unknownCustomer)
+        /// customer_created for an id that exists.
         public static let customerExists = Code(.customerExists)
+        /// The event names an order the customer does not have.
         public static let unknownOrder = Code(.unknownOrder)
+        /// order_placed for an order id seen before.
         public static let orderExists = Code(.orderExists)
+        /// The order's currency is not one the program accepts.
         public static let currencyNotAccepted = Code(.currencyNotAccepted)
         /// The order was cancelled or fully refunded already.
         public static let orderClosed = Code(.orderClosed)
@@ -66,6 +77,7 @@ public struct EngineError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let outOfOrder = Code(.outOfOrder)
     }
 
+    /// What kind of problem it is.
     public var code: Code
     /// The event refused.
     public var eventID: String

@@ -29,8 +29,11 @@ public struct Program: Hashable, Sendable {
 /// Which parts of an order earn points. By default: the goods, after discounts and after the
 /// money points took off; shipping, tax and what gift cards paid do not earn.
 public struct EarningBase: Hashable, Sendable {
+    /// Whether shipping earns points.
     public var includesShipping: Bool
+    /// Whether tax earns points.
     public var includesTax: Bool
+    /// Whether what gift cards paid earns points.
     public var includesGiftCardPayments: Bool
 
     public init(includesShipping: Bool = false, includesTax: Bool = false, includesGiftCardPayments: Bool = false) {

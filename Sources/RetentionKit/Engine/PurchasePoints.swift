@@ -9,7 +9,9 @@
 /// lines (see ``EarningBase`` for what is eligible), shared over the lines exactly so refunds of
 /// given lines take back what they earned.
 public struct PurchasePoints: EarningRule {
+    /// The name, when known.
     public var name: String
+    /// The rule's version.
     public var version: String
     /// Points per whole currency unit paid (per dollar for USD, per yen for JPY).
     public var pointsPerUnit: Int64
@@ -29,6 +31,7 @@ public struct PurchasePoints: EarningRule {
         self.firstOrderBonus = firstOrderBonus
     }
 
+    /// Awards for an `order_placed`; nothing for other events.
     public func awards(for event: Event, customer: CustomerView, program: Program) -> RuleDecision {
         guard case .orderPlaced(let order) = event.payload else { return RuleDecision() }
         let eligible = program.earningBase.eligibleAmounts(of: order)

@@ -135,6 +135,7 @@ public struct EventLines: Sequence {
     public struct Line {
         /// The line number, from 1.
         public var number: Int
+        /// The event, or why it could not be read.
         public var result: Result<Event, EventDecodingError>
     }
 
@@ -144,13 +145,16 @@ public struct EventLines: Sequence {
         self.bytes = Array(bytes)
     }
 
+    /// Reads the lines in order.
     public func makeIterator() -> Iterator { Iterator(bytes: bytes) }
 
+    /// Reads one line at a time.
     public struct Iterator: IteratorProtocol {
         let bytes: [UInt8]
         var position = 0
         var lineNumber = 0
 
+        /// The next non-blank line, parsed; nil at the end.
         public mutating func next() -> Line? {
             while position < bytes.count {
                 lineNumber += 1

@@ -1,12 +1,16 @@
 /// A customer's profile as `customer_created` and `customer_updated` carry it.
 public struct CustomerProfile: Hashable, Sendable {
+    /// The identifier.
     public var id: String
+    /// The e-mail address, when known.
     public var email: String?
+    /// The name, when known.
     public var name: String?
     /// The birthday (the year may be any; rules use the month and day).
     public var birthday: Day?
     /// The customer who referred this one.
     public var referredBy: String?
+    /// The merchant's tags.
     public var tags: [String]?
     /// The merchant's own fields.
     public var attributes: [String: AttributeValue]?
@@ -35,13 +39,19 @@ public enum AttributeValue: Hashable, Sendable {
 
 /// An order as `order_placed` carries it. All amounts are in the order's currency.
 public struct Order: Hashable, Sendable {
+    /// The identifier.
     public var id: String
+    /// The customer.
     public var customerID: String
+    /// The currency of every amount in it.
     public var currency: Currency
     /// Where it was placed ("web", "pos", "app"...), when known.
     public var channel: String?
+    /// The lines.
     public var lines: [OrderLine]
+    /// Shipping charged.
     public var shipping: Money
+    /// Tax charged.
     public var tax: Money
     /// Discounts on the order (codes, automatic discounts).
     public var discount: Money
@@ -49,6 +59,7 @@ public struct Order: Hashable, Sendable {
     public var giftCard: Money
     /// Loyalty points the customer spent on this order, and the money they took off.
     public var pointsRedeemed: Points
+    /// The money the redeemed points took off.
     public var pointsDiscount: Money
     /// What the customer was charged.
     public var total: Money
@@ -80,6 +91,7 @@ public struct Order: Hashable, Sendable {
 
 /// One line of an order.
 public struct OrderLine: Hashable, Sendable {
+    /// The product's SKU.
     public var sku: String
     /// The product category, when the store sends it (rules use it for multipliers).
     public var category: String?
@@ -101,7 +113,9 @@ public struct OrderLine: Hashable, Sendable {
 
 /// The order an `order_paid`, `order_fulfilled` or `order_cancelled` is about.
 public struct OrderReference: Hashable, Sendable {
+    /// The order.
     public var orderID: String
+    /// The customer.
     public var customerID: String
 
     public init(orderID: String, customerID: String) {
@@ -112,7 +126,9 @@ public struct OrderReference: Hashable, Sendable {
 
 /// Units of one SKU, in a refund or a return.
 public struct LineQuantity: Hashable, Sendable {
+    /// The product's SKU.
     public var sku: String
+    /// Units.
     public var quantity: Int64
 
     public init(sku: String, quantity: Int64) {
@@ -123,8 +139,11 @@ public struct LineQuantity: Hashable, Sendable {
 
 /// Money given back on an order: an amount, and optionally which lines it was for.
 public struct OrderRefund: Hashable, Sendable {
+    /// The order.
     public var orderID: String
+    /// The customer.
     public var customerID: String
+    /// The amount.
     public var amount: Money
     /// The lines refunded, when the refund is for given lines; nil for a refund by amount.
     public var lines: [LineQuantity]?
@@ -139,8 +158,11 @@ public struct OrderRefund: Hashable, Sendable {
 
 /// Goods sent back; nil lines for the whole order.
 public struct OrderReturn: Hashable, Sendable {
+    /// The order.
     public var orderID: String
+    /// The customer.
     public var customerID: String
+    /// The lines.
     public var lines: [LineQuantity]?
 
     public init(orderID: String, customerID: String, lines: [LineQuantity]? = nil) {
@@ -152,8 +174,11 @@ public struct OrderReturn: Hashable, Sendable {
 
 /// A product review.
 public struct Review: Hashable, Sendable {
+    /// The identifier.
     public var id: String
+    /// The customer.
     public var customerID: String
+    /// The product's SKU.
     public var sku: String
     /// 1 to 5.
     public var rating: Int
@@ -171,8 +196,11 @@ public struct Review: Hashable, Sendable {
 
 /// A referred customer's qualifying order.
 public struct Referral: Hashable, Sendable {
+    /// The customer who referred.
     public var referrerID: String
+    /// The customer who was referred.
     public var refereeID: String
+    /// The order.
     public var orderID: String
 
     public init(referrerID: String, refereeID: String, orderID: String) {
@@ -186,7 +214,9 @@ public struct Referral: Hashable, Sendable {
 public struct Redemption: Hashable, Sendable {
     /// Unique per redemption; redeeming the same id twice spends once.
     public var id: String
+    /// The customer.
     public var customerID: String
+    /// The points.
     public var points: Points
     /// What the points bought ("free coffee", "$5 off").
     public var reward: String
@@ -203,7 +233,9 @@ public struct Redemption: Hashable, Sendable {
 public struct CustomEvent: Hashable, Sendable {
     /// What happened ("instagram_follow", "newsletter_signup").
     public var name: String
+    /// The customer.
     public var customerID: String
+    /// The merchant's own fields.
     public var attributes: [String: AttributeValue]
 
     public init(name: String, customerID: String, attributes: [String: AttributeValue] = [:]) {

@@ -22,6 +22,7 @@ public enum JSONValue: Hashable, Sendable {
         }
     }
 
+    /// Hashes members in order, consistently with `==`.
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .null: hasher.combine(0)
