@@ -57,7 +57,7 @@ public struct Order: Hashable, Sendable {
     public var discount: Money
     /// The part paid with gift cards.
     public var giftCard: Money
-    /// Loyalty points the customer spent on this order, and the money they took off.
+    /// Loyalty points the customer spent on this order.
     public var pointsRedeemed: Points
     /// The money the redeemed points took off.
     public var pointsDiscount: Money
