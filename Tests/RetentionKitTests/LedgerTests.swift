@@ -77,6 +77,20 @@ struct LedgerTests {
         #expect(account.entries.last?.key == "lapse/a")
     }
 
+    @Test("Points that arrive on the lapse day are not lapsed by the inactivity before it")
+    func lapseDayArrivals() throws {
+        var account = LoyaltyAccount(policy: LedgerPolicy(inactivityExpiryDays: 25))
+        let day = Self.march14
+        try account.earn(key: "a", points: 40, on: day, source: Self.source("e1"))
+        let lapse = try #require(account.lapseDay)
+        // An adjustment is not the customer's activity, and it arrives on the lapse day itself.
+        try account.adjust(key: "goodwill", points: 55, on: lapse, source: Self.source("e2", "goodwill"))
+        #expect(account.balance == PointsBalance(available: 55, pending: 0, debt: 0))
+        #expect(account.totals.expired == 40)
+        account.advance(to: lapse + 30)
+        #expect(account.balance.available == 55)
+    }
+
     @Test("Reversing spent points records a debt, settled from the next points earned")
     func debt() throws {
         var account = LoyaltyAccount()

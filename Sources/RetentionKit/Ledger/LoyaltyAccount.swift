@@ -277,7 +277,9 @@ public struct LoyaltyAccount: Sendable, Equatable {
     private func expiryDay(of lot: Lot, through day: Day) -> (Day, lapsed: Bool)? {
         var candidates: [(Day, Bool)] = []
         if let last = lot.lastDay, last + 1 <= day { candidates.append((last + 1, false)) }
-        if let lapse = lapseDay, lapse <= day, lot.availableOn <= lapse { candidates.append((lapse, true)) }
+        // A lapse takes the points that were available before it; points that arrive on the
+        // lapse day or later (a pending lot maturing, an adjustment) are not lapsed by it.
+        if let lapse = lapseDay, lapse <= day, lot.availableOn < lapse { candidates.append((lapse, true)) }
         return candidates.min { $0.0 < $1.0 }
     }
 
