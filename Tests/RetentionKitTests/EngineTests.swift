@@ -165,4 +165,22 @@ struct EngineTests {
         }
         #expect(error.code == .outOfOrder)
     }
+
+    @Test("Reviews earn once per product, more with media; a removed review takes its points back")
+    func reviews() {
+        var engine = Engine(program: Program(currencies: [.usd]), rules: RuleSet(earning: [ReviewPoints(points: 20, withMediaPoints: 50)]))
+        _ = engine.apply(Self.newCustomer)
+        func review(_ event: String, _ id: String, _ sku: String, media: Bool, day: String = "2026-03-14") -> Event {
+            Self.event(event, "review_posted", day, #""review":{"id":"\#(id)","customer_id":"c-42","sku":"\#(sku)","rating":4,"has_media":\#(media)}"#)
+        }
+        #expect(engine.apply(review("e1", "r1", "MUG-01", media: true)).decisions?.entries.map(\.entry.points) == [50])
+        let again = engine.apply(review("e2", "r2", "MUG-01", media: false))
+        #expect(again.decisions?.entries.isEmpty == true)
+        #expect(again.decisions?.explanation.first?.note == "review r2: a review of MUG-01 by this customer was rewarded already (one per product)")
+        #expect(engine.apply(review("e3", "r3", "BEAN-250", media: false)).decisions?.entries.map(\.entry.points) == [20])
+        let removed = engine.apply(Self.event("e4", "review_removed", "2026-03-15", #""review_id":"r1","customer_id":"c-42""#))
+        #expect(removed.decisions?.entries.map(\.entry.points) == [-50])
+        #expect(engine.apply(review("e5", "r4", "MUG-01", media: false, day: "2026-03-16")).decisions?.entries.map(\.entry.points) == [20])
+        #expect(engine.balance(of: "c-42")?.available == 40)
+    }
 }

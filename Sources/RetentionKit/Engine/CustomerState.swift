@@ -7,6 +7,8 @@ public struct CustomerState: Sendable {
     var orderDays: [Day] = []
     var spent: [Currency: Int64] = [:]
     var reviewCount = 0
+    /// Rewarded reviews: review id to product.
+    var rewardedReviews: [String: String] = [:]
     /// Awards by what earned them ("order:1001", "review:r-7"), in the order they were made.
     var awards: [String: [AwardRecord]] = [:]
 
@@ -34,7 +36,8 @@ public struct CustomerState: Sendable {
             tags: profile.tags ?? [], attributes: profile.attributes ?? [:], orderCount: orderDays.count, totalSpent: spent,
             firstOrderDay: orderDays.first, lastOrderDay: orderDays.last, daysSinceLastOrder: orderDays.last.map { day - $0 },
             averageDaysBetweenOrders: average, pointsAvailable: balance.available, pointsPending: balance.pending,
-            lifetimePoints: Points(account.totals.earned), reviewCount: reviewCount)
+            lifetimePoints: Points(account.totals.earned), reviewCount: reviewCount,
+            rewardedReviewSKUs: Set(rewardedReviews.values))
     }
 
     func snapshot(of orderID: String) -> OrderSnapshot? {

@@ -32,4 +32,6 @@ public struct CustomerView: Hashable, Sendable {
     public var lifetimePoints: Points
     /// Reviews posted.
     public var reviewCount: Int
+    /// Products whose review by this customer has earned points (and was not removed).
+    public var rewardedReviewSKUs: Set<String>
 }

@@ -111,11 +111,14 @@ public struct Engine: Sendable {
             return try adjust(customerID, points: points, reason: reason, event: event, day: day)
         case .reviewPosted(let review):
             try requireCustomer(review.customerID, event, day: day)
-            return try earn(for: event, customerID: review.customerID, day: day, awardGroup: "review:\(review.id)") { state in
+            let decisions = try earn(for: event, customerID: review.customerID, day: day, awardGroup: "review:\(review.id)") { state in
                 state.reviewCount += 1
             }
+            if !decisions.entries.isEmpty { modify(review.customerID) { $0.rewardedReviews[review.id] = review.sku } }
+            return decisions
         case .reviewRemoved(let reviewID, let customerID):
             try requireCustomer(customerID, event, day: day)
+            modify(customerID) { $0.rewardedReviews[reviewID] = nil }
             return reverseGroup("review:\(reviewID)", customerID: customerID, event: event, day: day, reason: "review removed")
         case .referralCompleted(let referral):
             try requireCustomer(referral.referrerID, event, day: day)
