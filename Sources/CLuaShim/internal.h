@@ -86,8 +86,6 @@ extern const char rk_key_guard;     // the shared metatable of guarded argument 
 // runtime.c
 /// Charges `units` instructions of C work to the running operation; raises when spent.
 void rk_charge(lua_State *L, int64_t units);
-/// Raises a budget stop if the operation is already stopped (used by long C loops).
-void rk_check_stop(lua_State *L);
 
 // sandbox.c
 /// Opens the allowed libraries and builds the read-only base environment. Runs protected.

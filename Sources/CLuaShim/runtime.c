@@ -126,11 +126,6 @@ void rk_charge(lua_State *L, int64_t units) {
     }
 }
 
-void rk_check_stop(lua_State *L) {
-    rk_runtime *rt = rk_runtime_of(L);
-    if (rt->operating && rt->stop != RK_STOP_NONE) rk_raise_stop(L, rt);
-}
-
 static void rk_begin(rk_runtime *rt) {
     rt->stop = RK_STOP_NONE;
     rt->pending_status = RK_OK;

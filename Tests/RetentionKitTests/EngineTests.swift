@@ -116,6 +116,7 @@ struct EngineTests {
             Issue.record("nothing is left to return"); return
         }
         #expect(error.message == "order 3001 has no 1 unit(s) of A left to refund or return")
+        #expect(error.code == .invalidRefund)
     }
 
     @Test("Redemptions are idempotent by redemption id, not only by event id")

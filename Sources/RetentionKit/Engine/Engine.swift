@@ -128,7 +128,7 @@ public struct Engine: Sendable {
             return try earn(for: event, customerID: custom.customerID, day: day, awardGroup: "custom:\(event.id)") { _ in }
         case .customersMerged:
             throw EngineError(
-                .rule, eventID: event.id,
+                .notSupported, eventID: event.id,
                 message: "customers_merged is not applied by this version of the engine yet; merge the profiles by hand")
         case .clock:
             // Accounts expire what falls due when they are next touched or read; entries are
@@ -159,13 +159,13 @@ public struct Engine: Sendable {
         let order = try requireOpenOrder(refund.orderID, of: refund.customerID, event, day: day)
         guard refund.amount.currency == order.order.currency else {
             throw EngineError(
-                .rule, eventID: event.id,
+                .invalidRefund, eventID: event.id,
                 message: "the refund is in \(refund.amount.currency.code) but order \(order.order.id) is in \(order.order.currency.code)")
         }
         let left = order.order.total.minorUnits - order.refunded
         guard refund.amount.minorUnits <= left else {
             throw EngineError(
-                .rule, eventID: event.id,
+                .invalidRefund, eventID: event.id,
                 message: "a refund of \(refund.amount) is more than the \(Money(minorUnits: left, currency: order.order.currency)) left to refund on order \(order.order.id)")
         }
         let customerID = refund.customerID
@@ -216,7 +216,7 @@ public struct Engine: Sendable {
             }
             guard wanted == 0 else {
                 throw EngineError(
-                    .rule, eventID: event.id,
+                    .invalidRefund, eventID: event.id,
                     message: "order \(order.order.id) has no \(line.quantity) unit(s) of \(line.sku) left to refund or return")
             }
         }

@@ -52,7 +52,7 @@ public struct EngineError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable {
         private enum Base: Hashable, Sendable {
             case unknownCustomer, customerExists, unknownOrder, orderExists, currencyNotAccepted, orderClosed
-            case ledger, rule, outOfOrder
+            case invalidRefund, ledger, rule, outOfOrder, notSupported
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -69,12 +69,17 @@ public struct EngineError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let currencyNotAccepted = Code(.currencyNotAccepted)
         /// The order was cancelled or fully refunded already.
         public static let orderClosed = Code(.orderClosed)
+        /// A refund or return the order cannot take: another currency, more than is left, or
+        /// units of a product the order does not have left.
+        public static let invalidRefund = Code(.invalidRefund)
         /// The ledger refused (for example a redemption larger than the balance).
         public static let ledger = Code(.ledger)
         /// A rule failed.
         public static let rule = Code(.rule)
         /// The event is older than the customer's latest event.
         public static let outOfOrder = Code(.outOfOrder)
+        /// This version of the engine does not apply this kind of event yet.
+        public static let notSupported = Code(.notSupported)
     }
 
     /// What kind of problem it is.

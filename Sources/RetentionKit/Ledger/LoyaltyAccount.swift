@@ -285,11 +285,9 @@ public struct LoyaltyAccount: Sendable, Equatable {
 
     /// The available points on `day` once what is due has expired (debt counted against them).
     private func availableAfterExpiry(on day: Day) -> Int64 {
-        var available: Int64 = 0
-        for lot in lots where lot.availableOn <= day && expiryDay(of: lot, through: day) == nil {
-            available += lot.remaining
-        }
-        return available - owed
+        let balance = balance(on: day)
+        // Under allowNegativeBalance the debt is already inside `available`.
+        return balance.available.value - balance.debt.value
     }
 
     /// Expires every lot due on or before `day`, in date order.
