@@ -1,10 +1,11 @@
 /// Everything the engine keeps about one customer.
-public struct CustomerState: Sendable {
+struct CustomerState: Sendable {
     var profile: CustomerProfile
     let createdOn: Day
     var account: LoyaltyAccount
     var orders: [String: OrderRecord] = [:]
     var orderDays: [Day] = []
+    var firstOrderID: String?
     var spent: [Currency: Int64] = [:]
     var reviewCount = 0
     /// Rewarded reviews: review id to product.
@@ -12,9 +13,31 @@ public struct CustomerState: Sendable {
     /// Awards by what earned them ("order:1001", "review:r-7"), in the order they were made.
     var awards: [String: [AwardRecord]] = [:]
 
+    /// The tier held, its rank in the tier policy (-1 for none) and since when.
+    var tier: String?
+    var tierRank = -1
+    var tierSince: Day?
+    var tierProgress: TierProgress?
+    /// When a waiting downgrade takes effect unless the customer qualifies again.
+    var downgradeDue: Day?
+    /// Time-driven work (birthdays, tier reviews) is done through this day.
+    var reviewedThrough: Day
+    /// The next day time-driven work is due, as queued in the engine's review queue.
+    var scheduledReview: Day?
+
+    /// The engine's serial number of the event whose undo log holds this state's earlier copy.
+    var savedBy = 0
+
+    /// As a referee: who referred this customer, for which order, and whether the referrer
+    /// has been rewarded.
+    var referral: ReferralRecord?
+    /// As a referrer: the days of the referrals accepted.
+    var referralDays: [Day] = []
+
     init(profile: CustomerProfile, createdOn: Day, policy: LedgerPolicy) {
         self.profile = profile
         self.createdOn = createdOn
+        reviewedThrough = createdOn - 1
         account = LoyaltyAccount(policy: policy)
     }
 
@@ -27,17 +50,63 @@ public struct CustomerState: Sendable {
         if let attributes = change.attributes { profile.attributes = attributes }
     }
 
-    func view(on day: Day) -> CustomerView {
+    func view(on day: Day, qualification: QualificationWindow) -> CustomerView {
         let balance = account.balance(on: max(day, account.today ?? day))
         let average: Double? =
             orderDays.count >= 2 ? Double(orderDays[orderDays.count - 1] - orderDays[0]) / Double(orderDays.count - 1) : nil
+        var qualifyingSpend: [Currency: Int64] = [:]
+        var qualifyingOrders = 0
+        for record in orders.values where !record.closed && qualification.contains(record.day, on: day) {
+            qualifyingSpend[record.order.currency, default: 0] += record.order.total.minorUnits - record.refunded
+            qualifyingOrders += 1
+        }
         return CustomerView(
             id: profile.id, email: profile.email, createdOn: createdOn, birthday: profile.birthday,
             tags: profile.tags ?? [], attributes: profile.attributes ?? [:], orderCount: orderDays.count, totalSpent: spent,
+            qualification: qualification, qualifyingSpend: qualifyingSpend, qualifyingOrderCount: qualifyingOrders,
+            qualifyingPoints: Points(pointsEarned(since: qualification.firstDay(on: day), through: day)),
             firstOrderDay: orderDays.first, lastOrderDay: orderDays.last, daysSinceLastOrder: orderDays.last.map { day - $0 },
             averageDaysBetweenOrders: average, pointsAvailable: balance.available, pointsPending: balance.pending,
-            lifetimePoints: Points(account.totals.earned), reviewCount: reviewCount,
+            lifetimePoints: Points(account.totals.earned), tier: tier, tierSince: tierSince, tierProgress: tierProgress,
+            tierDowngradeOn: downgradeDue, referralCount: referralDays.count, reviewCount: reviewCount,
             rewardedReviewSKUs: Set(rewardedReviews.values))
+    }
+
+    /// Points earned from `first` (nil for ever) through `last`, less what reversals in that
+    /// time took back (shortfalls included).
+    func pointsEarned(since first: Day?, through last: Day) -> Int64 {
+        var sum: Int64 = 0
+        for entry in account.entries.reversed() {
+            if let first, entry.day < first { break }
+            guard entry.day <= last else { continue }
+            switch entry.kind {
+            case .earned: sum += entry.points.value
+            case .reversed: sum += entry.points.value - entry.shortfall.value
+            default: break
+            }
+        }
+        return max(0, sum)
+    }
+
+    /// Points earned on `day` alone (for daily limits).
+    func pointsEarned(on day: Day) -> Int64 {
+        var sum: Int64 = 0
+        for entry in account.entries.reversed() {
+            guard entry.day >= day else { break }
+            if entry.kind == .earned, entry.day == day { sum += entry.points.value }
+        }
+        return sum
+    }
+
+    /// Points earned in the `days` days through `day` (for period limits), reversals ignored.
+    func pointsEarned(inLast days: Int, through day: Day) -> Int64 {
+        var sum: Int64 = 0
+        let first = day - (days - 1)
+        for entry in account.entries.reversed() {
+            guard entry.day >= first else { break }
+            if entry.kind == .earned, entry.day <= day { sum += entry.points.value }
+        }
+        return sum
     }
 
     func snapshot(of orderID: String) -> OrderSnapshot? {
@@ -53,8 +122,9 @@ public struct CustomerState: Sendable {
     }
 
     mutating func recordOrder(_ order: Order, on day: Day) {
-        orders[order.id] = OrderRecord(order: order)
+        orders[order.id] = OrderRecord(order: order, day: day)
         orderDays.append(day)
+        if firstOrderID == nil { firstOrderID = order.id }
         spent[order.currency, default: 0] += order.total.minorUnits
     }
 
@@ -92,15 +162,71 @@ public struct CustomerState: Sendable {
             preconditionFailure("the engine validated this ledger operation, but the ledger refused it: \(error)")
         }
     }
+
+    // MARK: - Time-driven work
+
+    /// The customer's birthday in `year` (28 February for 29 February in other years).
+    func birthday(in year: Int) -> Day? {
+        guard let birthday = profile.birthday else { return nil }
+        let (_, month, day) = birthday.civil
+        return Day(year: year, month: month, day: day) ?? Day(year: year, month: month, day: day - 1)
+    }
+
+    /// The first birthday after `day`.
+    func nextBirthday(after day: Day) -> Day? {
+        let year = day.civil.year
+        for candidate in [year, year + 1] {
+            if let birthday = birthday(in: candidate), birthday > day { return birthday }
+        }
+        return nil
+    }
+
+    /// The first day after ``reviewedThrough`` on which time alone may change something: a
+    /// birthday, a waiting downgrade, or (for a customer holding a tier) an order or award
+    /// leaving the qualification window.
+    func nextReviewDay(qualification: QualificationWindow, tracksTiers: Bool) -> Day? {
+        var next = downgradeDue.flatMap { $0 > reviewedThrough ? $0 : reviewedThrough + 1 }
+        func consider(_ day: Day?) {
+            guard let day, day > reviewedThrough else { return }
+            next = next.map { min($0, day) } ?? day
+        }
+        consider(nextBirthday(after: reviewedThrough))
+        guard tracksTiers, tierRank >= 0 else { return next }
+        switch qualification {
+        case .rolling(let days):
+            // Something counted on day d stops counting on d + days.
+            let after = reviewedThrough - days
+            if let day = orderDays.first(where: { $0 > after }) { consider(day + days) }
+            if let entry = account.entries.first(where: { $0.kind == .earned && $0.day > after }) { consider(entry.day + days) }
+        case .calendarYear:
+            consider(Day(year: reviewedThrough.civil.year + 1, month: 1, day: 1))
+        case .lifetime:
+            break
+        }
+        return next
+    }
 }
 
 /// An order as the engine keeps it.
 struct OrderRecord: Sendable {
     var order: Order
+    var day: Day
     var refunded: Int64 = 0
     var closed = false
+    var paidOn: Day?
     /// Units refunded or returned, by line index.
     var returnedQuantity: [Int: Int64] = [:]
+}
+
+/// A referral as the referee's state keeps it.
+struct ReferralRecord: Sendable {
+    var referrerID: String
+    var orderID: String
+    /// The referral_completed event, kept to ask the rules when the order is paid.
+    var event: Event
+    var rewarded = false
+    /// The order was cancelled or refunded before the reward: there will be none.
+    var void = false
 }
 
 /// An order with its awards, as the engine reads it to decide a reversal.

@@ -16,6 +16,14 @@ public struct CustomerView: Hashable, Sendable {
     public var orderCount: Int
     /// What the customer has paid, net of refunds, in minor units of each currency.
     public var totalSpent: [Currency: Int64]
+    /// The window tiers qualify over (``Program/qualification``).
+    public var qualification: QualificationWindow
+    /// What the customer has paid, net of refunds, on orders placed in the qualification window.
+    public var qualifyingSpend: [Currency: Int64]
+    /// Orders placed in the qualification window, cancelled ones excluded.
+    public var qualifyingOrderCount: Int
+    /// Points earned in the qualification window.
+    public var qualifyingPoints: Points
     /// The day of the first order, if any.
     public var firstOrderDay: Day?
     /// The day of the latest order, if any.
@@ -30,6 +38,18 @@ public struct CustomerView: Hashable, Sendable {
     public var pointsPending: Points
     /// All points ever earned.
     public var lifetimePoints: Points
+    /// The tier held; nil for none.
+    public var tier: String?
+    /// The day the tier was reached.
+    public var tierSince: Day?
+    /// How far the customer is from the next tier and from losing this one, as of the last
+    /// time the tier was assessed (nil when the program has no tiers or the policy does not say).
+    public var tierProgress: TierProgress?
+    /// The day the customer moves down unless they qualify again before it, when a downgrade
+    /// is waiting for a grace period or the end of the tier period.
+    public var tierDowngradeOn: Day?
+    /// Referrals this customer made that were accepted.
+    public var referralCount: Int
     /// Reviews posted.
     public var reviewCount: Int
     /// Products whose review by this customer has earned points (and was not removed).

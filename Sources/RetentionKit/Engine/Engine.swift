@@ -5,7 +5,8 @@
 /// result. An event id seen before, applied or rejected, is a ``EventOutcome/duplicate`` and
 /// changes nothing. An event that fails is ``EventOutcome/rejected(_:)`` whole, with the reason,
 /// and the next one goes on. Events for one customer must come in order; events for different
-/// customers are independent.
+/// customers are independent (see `Documentation/Engine.md` for the exceptions: referrals touch
+/// two customers, campaign budgets are shared, `clock` events reach everyone).
 ///
 /// ```swift
 /// var engine = Engine(program: Program(currencies: [.usd], returnWindowDays: 30),
@@ -31,8 +32,16 @@ public struct Engine: Sendable {
     private var seen: Set<String> = []
     /// Customers live in an array behind an id index, so the engine reads and changes them in
     /// place (a dictionary's getter would copy a customer's whole state on every read).
-    private var customerIndex: [String: Int] = [:]
-    private var customerStates: [CustomerState] = []
+    var customerIndex: [String: Int] = [:]
+    var customerStates: [CustomerState] = []
+    /// When each customer next has time-driven work due.
+    var reviews = ReviewQueue()
+    /// Points each budgeted campaign has awarded.
+    var campaignSpent: [String: Int64] = [:]
+    /// States as they were before the event being applied changed them, to restore if it fails.
+    private var undo: [(position: Int, state: CustomerState)] = []
+    /// Counts events applied; a state saved in ``undo`` during an event carries its number.
+    private var serial = 0
 
     public init(program: Program, rules: RuleSet) {
         self.program = program
@@ -55,23 +64,57 @@ public struct Engine: Sendable {
     /// A customer's ledger.
     public func account(of customerID: String) -> LoyaltyAccount? { customerIndex[customerID].map { customerStates[$0].account } }
 
-    /// What rules would see of a customer on `day`.
+    /// What rules would see of a customer on `day` (the engine's clock day by default).
     public func view(of customerID: String, on day: Day? = nil) -> CustomerView? {
         guard let position = customerIndex[customerID] else { return nil }
-        return customerStates[position].view(on: day ?? clock?.day ?? customerStates[position].createdOn)
+        return customerStates[position].view(
+            on: day ?? clock?.day ?? customerStates[position].createdOn, qualification: program.qualification)
     }
 
     // MARK: - Applying events
 
-    /// Applies one event.
+    /// Applies one event: first what time brought for the customers it touches, then the event,
+    /// then a tier review of those customers.
     public mutating func apply(_ event: Event) -> EventOutcome {
         guard seen.insert(event.id).inserted else { return .duplicate }
+        let day = event.at.day
+        let customerCount = customerStates.count
+        let budgets = campaignSpent
+        undo.removeAll(keepingCapacity: true)
+        serial += 1
         do {
-            let decisions = try handle(event)
+            var decisions = Decisions()
+            let touched = touchedCustomers(event)
+            for id in touched {
+                guard let position = customerIndex[id] else { continue }
+                try catchUp(position, through: day, cause: event, into: &decisions)
+            }
+            decisions.append(try handle(event))
+            for id in touched {
+                guard let position = customerIndex[id] else { continue }
+                try settle(position, on: day, cause: event, into: &decisions)
+            }
+            if case .clock = event.payload { try reviewDue(through: day, cause: event, into: &decisions) }
             if clock.map({ event.at > $0 }) ?? true { clock = event.at }
             return .applied(decisions)
         } catch {
+            for (position, state) in undo.reversed() {
+                customerStates[position] = state
+                if let due = state.scheduledReview { reviews.push(due, position) }
+            }
+            while customerStates.count > customerCount {
+                customerIndex[customerStates.removeLast().profile.id] = nil
+            }
+            campaignSpent = budgets
             return .rejected(error)
+        }
+    }
+
+    /// The customers an event is about: the customer, and for a referral the referee too.
+    private func touchedCustomers(_ event: Event) -> [String] {
+        switch event.payload {
+        case .referralCompleted(let referral): [referral.referrerID, referral.refereeID]
+        default: event.customerID.map { [$0] } ?? []
         }
     }
 
@@ -91,7 +134,9 @@ public struct Engine: Sendable {
             return Decisions()
         case .orderPlaced(let order):
             return try placeOrder(order, event: event, day: day)
-        case .orderPaid(let reference), .orderFulfilled(let reference):
+        case .orderPaid(let reference):
+            return try payOrder(reference, event: event, day: day)
+        case .orderFulfilled(let reference):
             _ = try requireOrder(reference.orderID, of: reference.customerID, event)
             return Decisions()
         case .orderCancelled(let reference):
@@ -121,8 +166,7 @@ public struct Engine: Sendable {
             modify(customerID) { $0.rewardedReviews[reviewID] = nil }
             return reverseGroup("review:\(reviewID)", customerID: customerID, event: event, day: day, reason: "review removed")
         case .referralCompleted(let referral):
-            try requireCustomer(referral.referrerID, event, day: day)
-            return try earn(for: event, customerID: referral.referrerID, day: day, awardGroup: "referral:\(referral.refereeID)") { _ in }
+            return try acceptReferral(referral, event: event, day: day)
         case .custom(let custom):
             try requireCustomer(custom.customerID, event, day: day)
             return try earn(for: event, customerID: custom.customerID, day: day, awardGroup: "custom:\(event.id)") { _ in }
@@ -133,254 +177,46 @@ public struct Engine: Sendable {
         case .clock:
             // Accounts expire what falls due when they are next touched or read; entries are
             // dated by when the points fell due, so the result does not depend on when that is.
+            // Birthdays and tier reviews that fell due are applied after this (reviewDue).
             return Decisions()
-        }
-    }
-
-    // MARK: - Orders
-
-    private mutating func placeOrder(_ order: Order, event: Event, day: Day) throws(EngineError) -> Decisions {
-        try requireCustomer(order.customerID, event, day: day)
-        guard program.currencies.isEmpty || program.currencies.contains(order.currency) else {
-            let accepted = program.currencies.map(\.code).sorted().joined(separator: ", ")
+        case .birthday, .tierChanged:
             throw EngineError(
-                .currencyNotAccepted, eventID: event.id,
-                message: "order \(order.id) is in \(order.currency.code); the program accepts \(accepted)")
-        }
-        guard customerIndex[order.customerID].map({ customerStates[$0].orders[order.id] == nil }) ?? true else {
-            throw EngineError(.orderExists, eventID: event.id, message: "order \(order.id) was placed before (by an earlier event)")
-        }
-        return try earn(for: event, customerID: order.customerID, day: day, awardGroup: "order:\(order.id)") { state in
-            state.recordOrder(order, on: day)
+                .notSupported, eventID: event.id,
+                message: "'\(event.type)' events are made by the engine for the rules, not applied from input")
         }
     }
 
-    private mutating func refundOrder(_ refund: OrderRefund, event: Event, day: Day) throws(EngineError) -> Decisions {
-        let order = try requireOpenOrder(refund.orderID, of: refund.customerID, event, day: day)
-        guard refund.amount.currency == order.order.currency else {
-            throw EngineError(
-                .invalidRefund, eventID: event.id,
-                message: "the refund is in \(refund.amount.currency.code) but order \(order.order.id) is in \(order.order.currency.code)")
-        }
-        let left = order.order.total.minorUnits - order.refunded
-        guard refund.amount.minorUnits <= left else {
-            throw EngineError(
-                .invalidRefund, eventID: event.id,
-                message: "a refund of \(refund.amount) is more than the \(Money(minorUnits: left, currency: order.order.currency)) left to refund on order \(order.order.id)")
-        }
-        let customerID = refund.customerID
-        if refund.amount.minorUnits == left {
-            modify(customerID) { $0.recordRefund(refund.amount.minorUnits, of: order.order.id) }
-            return try closeOrder(order, customerID: customerID, event: event, day: day, reason: "order refunded")
-        }
-        if let lines = refund.lines {
-            let (plan, taken) = try planLineReversal(lines, of: order, event: event)
-            modify(customerID) { $0.recordRefund(refund.amount.minorUnits, of: order.order.id) }
-            modify(customerID) { $0.recordReturn(taken, of: order.order.id) }
-            return applyReversals(plan, group: "order:\(order.order.id)", customerID: customerID, event: event, day: day, reason: "lines refunded")
-        }
-        // By amount: every award of the order in proportion, rounded half up.
-        let total = order.order.total.minorUnits
-        var plan: [(award: Int, points: Int64)] = []
-        for (index, award) in order.awards.enumerated() {
-            let share = (Int128(award.points) * Int128(refund.amount.minorUnits) * 2 + Int128(total)) / (Int128(total) * 2)
-            plan.append((index, min(Int64(share), award.points - award.reversed)))
-        }
-        modify(customerID) { $0.recordRefund(refund.amount.minorUnits, of: order.order.id) }
-        return applyReversals(plan, group: "order:\(order.order.id)", customerID: customerID, event: event, day: day, reason: "order partly refunded")
+    // MARK: - Changing state
+
+    /// Changes a known customer's state in place, keeping its state before the event to
+    /// restore if the event fails.
+    mutating func modify(_ id: String, _ body: (inout CustomerState) -> Void) {
+        guard let position = customerIndex[id] else { return }
+        modify(at: position, body)
     }
 
-    private mutating func reverseLines(
-        _ lines: [LineQuantity], of order: OrderSnapshot, customerID: String, event: Event, day: Day, reason: String
-    ) throws(EngineError) -> Decisions {
-        let (plan, taken) = try planLineReversal(lines, of: order, event: event)
-        modify(customerID) { $0.recordReturn(taken, of: order.order.id) }
-        return applyReversals(plan, group: "order:\(order.order.id)", customerID: customerID, event: event, day: day, reason: reason)
-    }
-
-    /// What refunding or returning `lines` takes back from each award of the order, and which
-    /// order lines the units belong to. Changes nothing.
-    private func planLineReversal(
-        _ lines: [LineQuantity], of order: OrderSnapshot, event: Event
-    ) throws(EngineError) -> (plan: [(award: Int, points: Int64)], taken: [Int: Int64]) {
-        // Which line each unit belongs to: the first line of that SKU with units left.
-        var remaining = order.order.lines.indices.map { order.order.lines[$0].quantity - order.returnedQuantity[$0, default: 0] }
-        var taken: [Int: Int64] = [:]
-        for line in lines {
-            var wanted = line.quantity
-            for index in order.order.lines.indices where order.order.lines[index].sku == line.sku && remaining[index] > 0 && wanted > 0 {
-                let used = min(wanted, remaining[index])
-                remaining[index] -= used
-                taken[index, default: 0] += used
-                wanted -= used
-            }
-            guard wanted == 0 else {
-                throw EngineError(
-                    .invalidRefund, eventID: event.id,
-                    message: "order \(order.order.id) has no \(line.quantity) unit(s) of \(line.sku) left to refund or return")
-            }
+    mutating func modify(at position: Int, _ body: (inout CustomerState) -> Void) {
+        if customerStates[position].savedBy != serial {
+            undo.append((position, customerStates[position]))
+            customerStates[position].savedBy = serial
         }
-        let everything = remaining.allSatisfy { $0 == 0 }
-        var plan: [(award: Int, points: Int64)] = []
-        for (index, award) in order.awards.enumerated() {
-            let points: Int64
-            if everything {
-                points = award.points - award.reversed
-            } else if award.perLine.isEmpty {
-                points = 0  // an award for the whole order goes only when the whole order does
-            } else {
-                var sum: Int64 = 0
-                for (line, quantity) in taken {
-                    let earned = award.perLine[line] ?? 0
-                    let ordered = order.order.lines[line].quantity
-                    let before = order.returnedQuantity[line, default: 0]
-                    // What the line's returned units earned, so that returning every unit takes all of it.
-                    sum += earned * (before + quantity) / ordered - earned * before / ordered
-                }
-                points = min(sum, award.points - award.reversed)
-            }
-            plan.append((index, points))
-        }
-        return (plan, taken)
-    }
-
-    private mutating func closeOrder(
-        _ order: OrderSnapshot, customerID: String, event: Event, day: Day, reason: String
-    ) throws(EngineError) -> Decisions {
-        let plan = order.awards.indices.map { ($0, order.awards[$0].points - order.awards[$0].reversed) }
-        modify(customerID) { $0.closeOrder(order.order.id) }
-        return applyReversals(plan, group: "order:\(order.order.id)", customerID: customerID, event: event, day: day, reason: reason)
-    }
-
-    // MARK: - Points
-
-    private mutating func redeem(_ redemption: Redemption, event: Event, day: Day) throws(EngineError) -> Decisions {
-        try requireCustomer(redemption.customerID, event, day: day)
-        let source = LedgerSource(eventID: event.id, reason: "reward: \(redemption.reward)")
-        return try ledgerStep(redemption.customerID, event: event) { account throws(LedgerError) in
-            try account.redeem(key: "redemption:\(redemption.id)", points: redemption.points, on: day, source: source)
-        }
-    }
-
-    private mutating func adjust(_ customerID: String, points: Points, reason: String, event: Event, day: Day) throws(EngineError) -> Decisions {
-        try requireCustomer(customerID, event, day: day)
-        let source = LedgerSource(eventID: event.id, reason: reason)
-        return try ledgerStep(customerID, event: event) { account throws(LedgerError) in
-            try account.adjust(key: event.id, points: points, on: day, source: source)
-        }
-    }
-
-    /// One ledger operation that validates itself (a refusal changes nothing).
-    private mutating func ledgerStep(
-        _ customerID: String, event: Event, _ body: (inout LoyaltyAccount) throws(LedgerError) -> LedgerOutcome
-    ) throws(EngineError) -> Decisions {
-        var outcome = LedgerOutcome.duplicate
-        var failure: LedgerError?
-        modify(customerID) { state in
-            do throws(LedgerError) {
-                outcome = try body(&state.account)
-            } catch {
-                failure = error
-            }
-        }
-        if let failure { throw EngineError(.ledger, eventID: event.id, message: failure.message) }
-        return Decisions(entries: outcome.entries.map { CustomerEntry(customerID: customerID, entry: $0) })
-    }
-
-    // MARK: - Earning
-
-    /// Asks every rule about `event`, then applies the awards (and `update`) to the customer.
-    private mutating func earn(
-        for event: Event, customerID: String, day: Day, awardGroup: String, update: (inout CustomerState) -> Void
-    ) throws(EngineError) -> Decisions {
-        guard let view = customerIndex[customerID].map({ customerStates[$0].view(on: day) }) else {
-            throw EngineError(.unknownCustomer, eventID: event.id, message: "no customer '\(customerID)'")
-        }
-        var explanation: [RuleOutcome] = []
-        var planned: [(rule: any EarningRule, award: Award, key: String)] = []
-        for rule in rules.earning {
-            let decision: RuleDecision
-            do {
-                decision = try rule.awards(for: event, customer: view, program: program)
-            } catch {
-                throw EngineError(.rule, eventID: event.id, message: "rule \(rule.name) (version \(rule.version)) failed: \(error)")
-            }
-            for (index, award) in decision.awards.enumerated() {
-                guard award.points.value > 0 else {
-                    throw EngineError(
-                        .rule, eventID: event.id,
-                        message: "rule \(rule.name) awarded \(award.points.value) points; an award must be positive")
-                }
-                planned.append((rule, award, "\(event.id)/\(rule.name)/\(index)"))
-            }
-            explanation.append(RuleOutcome(rule: rule.name, version: rule.version, awards: decision.awards, note: decision.note))
-        }
-        var entries: [CustomerEntry] = []
-        let orderID: String? = if case .orderPlaced(let order) = event.payload { order.id } else { nil }
-        let lineSKUs: [String] = if case .orderPlaced(let order) = event.payload { order.lines.map(\.sku) } else { [] }
-        let returnWindow = orderID == nil ? 0 : program.returnWindowDays
-        modify(customerID) { state in
-            update(&state)
-            for item in planned {
-                let source = LedgerSource(
-                    eventID: event.id, rule: item.rule.name, ruleVersion: item.rule.version, orderID: orderID,
-                    lines: item.award.perLine.keys.sorted().map { lineSKUs[$0] }, reason: item.award.reason)
-                let outcome = state.mustApply { (account: inout LoyaltyAccount) throws(LedgerError) -> LedgerOutcome in
-                    try account.earn(key: item.key, points: item.award.points, on: day,
-                                     pendingDays: item.award.pendingDays ?? returnWindow, source: source)
-                }
-                entries += outcome.entries.map { CustomerEntry(customerID: customerID, entry: $0) }
-                state.recordAward(AwardRecord(key: item.key, points: item.award.points.value, perLine: item.award.perLine), in: awardGroup)
-            }
-        }
-        return Decisions(entries: entries, explanation: explanation)
-    }
-
-    /// Reverses the planned points of a group's awards.
-    private mutating func applyReversals(
-        _ plan: [(award: Int, points: Int64)], group: String, customerID: String, event: Event, day: Day, reason: String
-    ) -> Decisions {
-        var entries: [CustomerEntry] = []
-        modify(customerID) { state in
-            for (index, points) in plan where points > 0 {
-                guard let award = state.award(index, in: group) else { continue }
-                let source = LedgerSource(eventID: event.id, orderID: group.hasPrefix("order:") ? String(group.dropFirst(6)) : nil, reason: reason)
-                let outcome = state.mustApply { (account: inout LoyaltyAccount) throws(LedgerError) -> LedgerOutcome in
-                    try account.reverse(key: "\(event.id)/\(award.key)", award: award.key, points: Points(points), on: day, source: source)
-                }
-                state.recordReversal(points, of: index, in: group)
-                entries += outcome.entries.map { CustomerEntry(customerID: customerID, entry: $0) }
-            }
-        }
-        return Decisions(entries: entries)
-    }
-
-    private mutating func reverseGroup(_ group: String, customerID: String, event: Event, day: Day, reason: String) -> Decisions {
-        let awards = customerIndex[customerID].flatMap { customerStates[$0].awards[group] } ?? []
-        return applyReversals(awards.indices.map { ($0, awards[$0].points - awards[$0].reversed) },
-                              group: group, customerID: customerID, event: event, day: day, reason: reason)
+        body(&customerStates[position])
     }
 
     // MARK: - Checks
 
-    /// Changes a known customer's state in place.
-    private mutating func modify(_ id: String, _ body: (inout CustomerState) -> Void) {
-        guard let position = customerIndex[id] else { return }
-        body(&customerStates[position])
-    }
-
-    private func requireCustomer(_ id: String, _ event: Event, day: Day? = nil) throws(EngineError) {
+    func requireCustomer(_ id: String, _ event: Event, day: Day? = nil) throws(EngineError) {
         guard let position = customerIndex[id] else {
             throw EngineError(.unknownCustomer, eventID: event.id, message: "no customer '\(id)'; send customer_created first")
         }
         if let day, let today = customerStates[position].account.today, day < today {
             throw EngineError(
                 .outOfOrder, eventID: event.id,
-                message: "dated \(day.iso), before customer \(id)'s latest event (\(today.iso)); send a customer's events in order")
+                message: "dated \(day.iso), before customer \(id)'s latest ledger activity (\(today.iso)); send a customer's events in order, and before clock events that pass them")
         }
     }
 
-    private func requireOrder(_ orderID: String, of customerID: String, _ event: Event) throws(EngineError) -> OrderSnapshot {
+    func requireOrder(_ orderID: String, of customerID: String, _ event: Event) throws(EngineError) -> OrderSnapshot {
         try requireCustomer(customerID, event)
         guard let order = customerIndex[customerID].flatMap({ customerStates[$0].snapshot(of: orderID) }) else {
             throw EngineError(.unknownOrder, eventID: event.id, message: "customer \(customerID) has no order \(orderID)")
@@ -388,7 +224,7 @@ public struct Engine: Sendable {
         return order
     }
 
-    private func requireOpenOrder(_ orderID: String, of customerID: String, _ event: Event, day: Day) throws(EngineError) -> OrderSnapshot {
+    func requireOpenOrder(_ orderID: String, of customerID: String, _ event: Event, day: Day) throws(EngineError) -> OrderSnapshot {
         try requireCustomer(customerID, event, day: day)
         let order = try requireOrder(orderID, of: customerID, event)
         guard !order.closed else {

@@ -14,15 +14,67 @@ public enum EventOutcome: Hashable, Sendable {
 }
 
 /// The decisions one event produced, with their explanation.
+///
+/// Besides the event's own effects, they include what time brought for the customers the event
+/// touched (birthdays, tier reviews that fell due since their last event), and for a `clock`
+/// event, for every customer with something due.
 public struct Decisions: Hashable, Sendable {
     /// Ledger entries appended, for every customer the event touched, in order.
     public var entries: [CustomerEntry]
+    /// Tier changes, in order.
+    public var tierChanges: [TierChange]
     /// Which rules ran and what each decided, including why a rule awarded nothing.
     public var explanation: [RuleOutcome]
+    /// Where a limit, a budget or a tier multiplier changed what a rule awarded.
+    public var adjustments: [AwardAdjustment]
+    /// What the engine itself decided and why, where no rule did ("the referral waits for
+    /// order 1001 to be paid").
+    public var notes: [String]
 
-    public init(entries: [CustomerEntry] = [], explanation: [RuleOutcome] = []) {
+    public init(
+        entries: [CustomerEntry] = [], tierChanges: [TierChange] = [], explanation: [RuleOutcome] = [],
+        adjustments: [AwardAdjustment] = [], notes: [String] = []
+    ) {
         self.entries = entries
+        self.tierChanges = tierChanges
         self.explanation = explanation
+        self.adjustments = adjustments
+        self.notes = notes
+    }
+
+    /// Adds `other`'s decisions after these.
+    public mutating func append(_ other: Decisions) {
+        entries += other.entries
+        tierChanges += other.tierChanges
+        explanation += other.explanation
+        adjustments += other.adjustments
+        notes += other.notes
+    }
+}
+
+/// A change the engine made to a rule's award, and why.
+public struct AwardAdjustment: Hashable, Sendable {
+    /// The customer.
+    public var customerID: String
+    /// The rule whose award changed.
+    public var rule: String
+    /// The award's reason ("purchase").
+    public var reason: String
+    /// What the rule awarded.
+    public var requested: Points
+    /// What the customer got.
+    public var granted: Points
+    /// Why ("the per-order limit of 500 points", "gold tier ×1.5", "awarded before: once per
+    /// customer and tier").
+    public var why: String
+
+    public init(customerID: String, rule: String, reason: String, requested: Points, granted: Points, why: String) {
+        self.customerID = customerID
+        self.rule = rule
+        self.reason = reason
+        self.requested = requested
+        self.granted = granted
+        self.why = why
     }
 }
 
@@ -36,6 +88,11 @@ public struct CustomerEntry: Hashable, Sendable {
 
 /// What one rule decided for one event.
 public struct RuleOutcome: Hashable, Sendable {
+    /// The customer the rule was asked about.
+    public var customerID: String
+    /// The type of event the rule was asked about (an engine-made `birthday` or `tier_changed`
+    /// included).
+    public var eventType: String
     /// The rule's name.
     public var rule: String
     /// The rule's version.
@@ -52,7 +109,7 @@ public struct EngineError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable {
         private enum Base: Hashable, Sendable {
             case unknownCustomer, customerExists, unknownOrder, orderExists, currencyNotAccepted, orderClosed
-            case invalidRefund, ledger, rule, outOfOrder, notSupported
+            case invalidRefund, ledger, rule, outOfOrder, notSupported, referralRefused
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -78,6 +135,9 @@ public struct EngineError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let rule = Code(.rule)
         /// The event is older than the customer's latest event.
         public static let outOfOrder = Code(.outOfOrder)
+        /// A referral the program does not accept: a self-referral, a customer referred before,
+        /// not the referee's first order, or more referrals than the program allows in a period.
+        public static let referralRefused = Code(.referralRefused)
         /// This version of the engine does not apply this kind of event yet.
         public static let notSupported = Code(.notSupported)
     }

@@ -4,6 +4,10 @@
 /// var program = Program(currencies: [.usd])
 /// program.returnWindowDays = 30          // points stay pending until returns are no longer possible
 /// program.ledger.lotExpiry = LotExpiry(days: 365, roundedUpTo: .month)
+/// program.qualification = .calendarYear  // tiers count this year's spend
+/// program.tierDowngrade = .afterGrace(days: 30)
+/// program.limits.perCustomerPerDay = 1_000
+/// program.referrals.maximum = 5          // referrals rewarded per referrer per 365 days
 /// ```
 public struct Program: Hashable, Sendable {
     /// The currencies orders may be in; empty accepts any.
@@ -14,15 +18,88 @@ public struct Program: Hashable, Sendable {
     public var returnWindowDays: Int
     /// How the ledger treats reversals, expiry and adjustments.
     public var ledger: LedgerPolicy
+    /// The window tier thresholds count over; the last 365 days by default.
+    public var qualification: QualificationWindow
+    /// When a customer who no longer qualifies for their tier moves down.
+    public var tierDowngrade: TierDowngrade
+    /// Which referrals are accepted.
+    public var referrals: ReferralPolicy
+    /// Caps on the points rules award.
+    public var limits: EarningLimits
+    /// Points each campaign may award in all, by the campaign an ``Award`` names.
+    public var campaignBudgets: [String: Int64]
 
     public init(
         currencies: Set<Currency> = [], earningBase: EarningBase = EarningBase(), returnWindowDays: Int = 0,
-        ledger: LedgerPolicy = LedgerPolicy()
+        ledger: LedgerPolicy = LedgerPolicy(), qualification: QualificationWindow = .rolling(days: 365),
+        tierDowngrade: TierDowngrade = .endOfPeriod, referrals: ReferralPolicy = ReferralPolicy(),
+        limits: EarningLimits = EarningLimits(), campaignBudgets: [String: Int64] = [:]
     ) {
         self.currencies = currencies
         self.earningBase = earningBase
         self.returnWindowDays = returnWindowDays
         self.ledger = ledger
+        self.qualification = qualification
+        self.tierDowngrade = tierDowngrade
+        self.referrals = referrals
+        self.limits = limits
+        self.campaignBudgets = campaignBudgets
+    }
+}
+
+/// Which referrals the engine accepts. A refused referral is a rejected event whose message
+/// says why.
+public struct ReferralPolicy: Hashable, Sendable {
+    /// The most referrals one referrer may have accepted in ``periodDays``; nil for no limit.
+    public var maximum: Int?
+    /// The period ``maximum`` counts over, ending on the referral's day.
+    public var periodDays: Int
+
+    public init(maximum: Int? = nil, periodDays: Int = 365) {
+        self.maximum = maximum
+        self.periodDays = periodDays
+    }
+
+    /// An e-mail address as compared for self-referrals: trimmed, lower-cased, without a
+    /// `+tag` in the local part ("Ann+Shop@Example.com " and "ann@example.com" are one person).
+    public static func normalizedEmail(_ email: String) -> String {
+        let trimmed = String(email.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed()).lowercased()
+        guard let at = trimmed.lastIndex(of: "@") else { return trimmed }
+        let local = trimmed[..<at]
+        let domain = trimmed[at...]
+        guard let plus = local.firstIndex(of: "+") else { return trimmed }
+        return String(local[..<plus]) + domain
+    }
+}
+
+/// Caps on the points rules award. A capped award says so in the event's explanation
+/// (``Decisions/adjustments``); rules are asked in priority order, so a higher-priority rule's
+/// awards fill a cap first.
+public struct EarningLimits: Hashable, Sendable {
+    /// Points all rules together may award on one order.
+    public var perOrder: Int64?
+    /// Points one customer may earn on one day.
+    public var perCustomerPerDay: Int64?
+    /// Points one customer may earn in a rolling period.
+    public var perCustomerPerPeriod: PeriodLimit?
+
+    public init(perOrder: Int64? = nil, perCustomerPerDay: Int64? = nil, perCustomerPerPeriod: PeriodLimit? = nil) {
+        self.perOrder = perOrder
+        self.perCustomerPerDay = perCustomerPerDay
+        self.perCustomerPerPeriod = perCustomerPerPeriod
+    }
+}
+
+/// At most `points` in any `days` consecutive days.
+public struct PeriodLimit: Hashable, Sendable {
+    /// The period's length in days.
+    public var days: Int
+    /// The most points earned in it.
+    public var points: Int64
+
+    public init(days: Int, points: Int64) {
+        self.days = days
+        self.points = points
     }
 }
 

@@ -39,6 +39,11 @@ extension EventPayload {
         case .custom(let c):
             [("name", .string(c.name)), ("customer_id", .string(c.customerID)), ("attributes", attributesJSON(c.attributes))]
         case .clock: []
+        case .birthday(let customer, let year): [("customer_id", .string(customer)), ("year", .integer(Int64(year)))]
+        case .tierChanged(let change):
+            [("customer_id", .string(change.customerID)), ("from", change.from.map(JSONValue.string) ?? .null),
+             ("to", change.to.map(JSONValue.string) ?? .null), ("upgrade", .bool(change.isUpgrade)),
+             ("reason", .string(change.reason))]
         }
     }
 }

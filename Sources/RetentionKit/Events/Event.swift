@@ -57,13 +57,21 @@ public enum EventPayload: Hashable, Sendable {
     case custom(CustomEvent)
     /// Time passes: pending points mature, points expire, birthdays and tier reviews happen.
     case clock
+    /// Made by the engine, never read from input: a customer's birthday came (rules are asked
+    /// about it once per customer per year).
+    case birthday(customerID: String, year: Int)
+    /// Made by the engine, never read from input: a customer's tier changed.
+    case tierChanged(TierChange)
 
-    /// Every type name, as written in JSON.
+    /// Every type name an input may carry, as written in JSON.
     public static let types = [
         "customer_created", "customer_updated", "customers_merged", "order_placed", "order_paid", "order_fulfilled",
         "order_cancelled", "order_refunded", "order_returned", "review_posted", "review_removed",
         "referral_completed", "points_redeemed", "points_adjusted", "custom", "clock",
     ]
+
+    /// The types only the engine makes, for the rules to react to.
+    public static let engineTypes = ["birthday", "tier_changed"]
 
     /// The type as written in JSON.
     public var type: String {
@@ -84,6 +92,8 @@ public enum EventPayload: Hashable, Sendable {
         case .pointsAdjusted: "points_adjusted"
         case .custom: "custom"
         case .clock: "clock"
+        case .birthday: "birthday"
+        case .tierChanged: "tier_changed"
         }
     }
 
@@ -103,6 +113,8 @@ public enum EventPayload: Hashable, Sendable {
         case .pointsAdjusted(let customer, _, _): customer
         case .custom(let c): c.customerID
         case .clock: nil
+        case .birthday(let customer, _): customer
+        case .tierChanged(let change): change.customerID
         }
     }
 }

@@ -76,6 +76,9 @@ public enum EventParser {
                 name: try f.string("name"), customerID: try f.string("customer_id"), attributes: try f.attributes("attributes") ?? [:]))
         case "clock":
             return .clock
+        case "birthday", "tier_changed":
+            throw FieldReader.Failure(
+                path: "type", message: "'\(type)' events are made by the engine for the rules, not read from input; remove this line")
         default:
             throw FieldReader.Failure(
                 path: "type", message: "unknown event type '\(type)' (known: \(EventPayload.types.joined(separator: ", ")))")

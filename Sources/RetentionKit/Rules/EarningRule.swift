@@ -6,8 +6,16 @@ public protocol EarningRule: Sendable {
     var name: String { get }
     /// Recorded on every entry the rule makes, so a change of rules shows in the ledger.
     var version: String { get }
+    /// Rules with a higher priority are asked first, so their awards fill limits first; rules
+    /// of equal priority are asked in the order given. 0 unless a rule says otherwise.
+    var priority: Int { get }
     /// The awards for `event`, given what the engine knows of the customer before it.
     func awards(for event: Event, customer: CustomerView, program: Program) throws -> RuleDecision
+}
+
+extension EarningRule {
+    /// 0: asked in the order given.
+    public var priority: Int { 0 }
 }
 
 /// What a rule decided, and why.
@@ -39,21 +47,36 @@ public struct Award: Hashable, Sendable {
     /// of given lines takes back exactly what they earned. Empty when the award is for the order
     /// as a whole.
     public var perLine: [Int: Int64]
+    /// The campaign paying for it, when the program gives campaigns a points budget
+    /// (``Program/campaignBudgets``).
+    public var campaign: String?
 
-    public init(points: Points, reason: String, pendingDays: Int? = nil, perLine: [Int: Int64] = [:]) {
+    public init(points: Points, reason: String, pendingDays: Int? = nil, perLine: [Int: Int64] = [:], campaign: String? = nil) {
         self.points = points
         self.reason = reason
         self.pendingDays = pendingDays
         self.perLine = perLine
+        self.campaign = campaign
     }
 }
 
-/// The rules a program runs, in order.
+/// The rules a program runs.
+///
+/// ```swift
+/// let rules = RuleSet(
+///     earning: [PurchasePoints(firstOrderBonus: 50), ReviewPoints(), ReferralPoints(points: 500), BirthdayPoints(points: 200)],
+///     tiers: try SpendTiers(measure: .spend(.usd), tiers: [Tier("silver", from: 250_00), Tier("gold", from: 500_00)]))
+/// ```
 public struct RuleSet: Sendable {
-    /// The earning rules, asked in order.
-    public var earning: [any EarningRule]
+    /// The earning rules, highest ``EarningRule/priority`` first (stable for equal priorities).
+    public let earning: [any EarningRule]
+    /// The tier policy, when the program has tiers.
+    public let tiers: (any TierPolicy)?
 
-    public init(earning: [any EarningRule]) {
-        self.earning = earning
+    public init(earning: [any EarningRule], tiers: (any TierPolicy)? = nil) {
+        self.earning = earning.enumerated().sorted { a, b in
+            a.element.priority != b.element.priority ? a.element.priority > b.element.priority : a.offset < b.offset
+        }.map(\.element)
+        self.tiers = tiers
     }
 }

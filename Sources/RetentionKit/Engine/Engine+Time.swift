@@ -1,0 +1,136 @@
+/// What time brings: birthdays and tier reviews, applied when a customer's next event or a
+/// `clock` event passes the day they fell due, and dated on that day either way.
+extension Engine {
+    /// Applies the customer's time-driven work due through `day`, in day order.
+    mutating func catchUp(_ position: Int, through day: Day, cause: Event, into decisions: inout Decisions) throws(EngineError) {
+        while let next = nextReview(position), next <= day {
+            try review(position, on: next, cause: cause, into: &decisions)
+        }
+    }
+
+    /// After an event: what fell due, then a tier review on the event's day.
+    mutating func settle(_ position: Int, on day: Day, cause: Event, into decisions: inout Decisions) throws(EngineError) {
+        try catchUp(position, through: day, cause: cause, into: &decisions)
+        try evaluateTier(position, on: day, cause: cause, into: &decisions)
+        if customerStates[position].reviewedThrough < day { modify(at: position) { $0.reviewedThrough = day } }
+        reschedule(position)
+    }
+
+    /// A `clock` event: every customer with work due through `day`.
+    mutating func reviewDue(through day: Day, cause: Event, into decisions: inout Decisions) throws(EngineError) {
+        while let top = reviews.first, top.day <= day {
+            _ = reviews.popFirst()
+            guard top.position < customerStates.count, customerStates[top.position].scheduledReview == top.day else { continue }
+            try catchUp(top.position, through: day, cause: cause, into: &decisions)
+            reschedule(top.position)
+        }
+    }
+
+    private func nextReview(_ position: Int) -> Day? {
+        customerStates[position].nextReviewDay(qualification: program.qualification, tracksTiers: rules.tiers != nil)
+    }
+
+    private mutating func reschedule(_ position: Int) {
+        let next = nextReview(position)
+        guard next != customerStates[position].scheduledReview else { return }
+        modify(at: position) { $0.scheduledReview = next }
+        if let next { reviews.push(next, position) }
+    }
+
+    /// One day's time-driven work for one customer: a birthday, then a tier review.
+    private mutating func review(_ position: Int, on day: Day, cause: Event, into decisions: inout Decisions) throws(EngineError) {
+        let state = customerStates[position]
+        let year = day.civil.year
+        if !rules.earning.isEmpty, state.birthday(in: year) == day {
+            let id = state.profile.id
+            let birthday = Event(id: "birthday:\(id):\(year)", at: Timestamp(day: day), payload: .birthday(customerID: id, year: year))
+            decisions.append(try earn(
+                for: birthday, cause: cause, customerID: id, day: max(day, state.account.today ?? day), awardGroup: "birthday:\(year)"
+            ) { _ in })
+        }
+        try evaluateTier(position, on: day, cause: cause, into: &decisions)
+        modify(at: position) { $0.reviewedThrough = day }
+    }
+
+    // MARK: - Tiers
+
+    /// Asks the tier policy, and moves the customer up at once, or down as the program's
+    /// ``TierDowngrade`` says.
+    private mutating func evaluateTier(_ position: Int, on day: Day, cause: Event, into decisions: inout Decisions) throws(EngineError) {
+        guard let policy = rules.tiers else { return }
+        let state = customerStates[position]
+        let id = state.profile.id
+        let assessment: TierAssessment
+        do {
+            assessment = try policy.assess(state.view(on: day, qualification: program.qualification))
+        } catch {
+            throw EngineError(.rule, eventID: cause.id, message: "tier policy \(policy.name) (version \(policy.version)) failed for customer \(id): \(error)")
+        }
+        let names = policy.tiers
+        var rank = -1
+        if let tier = assessment.tier {
+            guard let index = names.firstIndex(of: tier) else {
+                throw EngineError(
+                    .rule, eventID: cause.id,
+                    message: "tier policy \(policy.name) gave customer \(id) the tier '\(tier)', which is not one of its tiers (\(names.joined(separator: ", ")))")
+            }
+            rank = index
+        }
+        if state.tierProgress != assessment.progress { modify(at: position) { $0.tierProgress = assessment.progress } }
+        if rank == state.tierRank {
+            if state.downgradeDue != nil {
+                modify(at: position) { $0.downgradeDue = nil }
+                decisions.notes.append("customer \(id) qualifies for \(state.tier ?? "no tier") again (\(assessment.reason)); no downgrade")
+            }
+            return
+        }
+        if rank > state.tierRank {
+            try changeTier(position, to: rank, of: names, on: day, reason: assessment.reason, cause: cause, into: &decisions)
+            return
+        }
+        let rule = program.tierDowngrade
+        let due: Day
+        if let waiting = state.downgradeDue {
+            due = waiting
+        } else {
+            switch rule {
+            case .immediate: due = day
+            case .afterGrace(let days): due = day + max(0, days)
+            case .endOfPeriod: due = program.qualification.periodEnd(after: day, heldSince: state.tierSince ?? day)
+            }
+        }
+        if day >= due {
+            let why: String =
+                switch rule {
+                case .immediate: assessment.reason
+                case .afterGrace(let days): "\(assessment.reason); the grace of \(days) days ended"
+                case .endOfPeriod: "\(assessment.reason); the tier period ended"
+                }
+            try changeTier(position, to: rank, of: names, on: day, reason: why, cause: cause, into: &decisions)
+        } else if state.downgradeDue == nil {
+            modify(at: position) { $0.downgradeDue = due }
+            decisions.notes.append(
+                "customer \(id) no longer qualifies for \(state.tier ?? "their tier") (\(assessment.reason)); they keep it until \(due.iso) unless they qualify again")
+        }
+    }
+
+    private mutating func changeTier(
+        _ position: Int, to rank: Int, of names: [String], on day: Day, reason: String, cause: Event, into decisions: inout Decisions
+    ) throws(EngineError) {
+        let state = customerStates[position]
+        let to = rank >= 0 ? names[rank] : nil
+        let change = TierChange(customerID: state.profile.id, from: state.tier, to: to, isUpgrade: rank > state.tierRank, day: day, reason: reason)
+        modify(at: position) { state in
+            state.tier = to
+            state.tierRank = rank
+            state.tierSince = day
+            state.downgradeDue = nil
+        }
+        decisions.tierChanges.append(change)
+        guard !rules.earning.isEmpty else { return }
+        let event = Event(id: "tier:\(change.customerID):\(to ?? "none")", at: Timestamp(day: day), payload: .tierChanged(change))
+        decisions.append(try earn(
+            for: event, cause: cause, customerID: change.customerID, day: max(day, state.account.today ?? day),
+            awardGroup: "tier:\(to ?? "none")") { _ in })
+    }
+}
