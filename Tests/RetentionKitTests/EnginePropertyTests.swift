@@ -5,8 +5,20 @@ import Testing
 /// The engine's guarantees over random event streams.
 @Suite("Engine properties")
 struct EnginePropertyTests {
-    static let rules = RuleSet(earning: [PurchasePoints(categoryMultipliers: ["coffee": 2], firstOrderBonus: 25)])
-    static let program = Program(currencies: [.usd], returnWindowDays: 5, ledger: LedgerPolicy(lotExpiry: LotExpiry(days: 40)))
+    static let rules: RuleSet = {
+        do {
+            let tiers = try SpendTiers(measure: .spend(.usd), tiers: [
+                Tier("silver", from: 40_00, keepAt: 30_00, earnMultiplierPercent: 125), Tier("gold", from: 120_00, earnMultiplierPercent: 200),
+            ])
+            return RuleSet(
+                earning: [PurchasePoints(categoryMultipliers: ["coffee": 2], firstOrderBonus: 25), BirthdayPoints(points: 30),
+                          TierBonus(points: ["silver": 10, "gold": 40])],
+                tiers: tiers)
+        } catch { preconditionFailure("\(error)") }
+    }()
+    static let program = Program(
+        currencies: [.usd], returnWindowDays: 5, ledger: LedgerPolicy(lotExpiry: LotExpiry(days: 40)),
+        qualification: .rolling(days: 60), tierDowngrade: .afterGrace(days: 10))
     static let customers = ["c-1", "c-2", "c-3"]
 
     static let streams = Generator<[Event], Shrink.None<[Event]>> { rng in
@@ -21,7 +33,8 @@ struct EnginePropertyTests {
             let payload: EventPayload
             switch Int.random(in: 0..<10, using: &rng) {
             case 0:
-                payload = .customerCreated(CustomerProfile(id: customer))
+                let birthday = Day(number: Int32.random(in: 0...365, using: &rng))
+                payload = .customerCreated(CustomerProfile(id: customer, birthday: Bool.random(using: &rng) ? birthday : nil))
             case 1...3:
                 let lines = (0..<Int.random(in: 1...3, using: &rng)).map { line in
                     OrderLine(sku: "S\(line)", category: Bool.random(using: &rng) ? "coffee" : "kitchen",
@@ -55,6 +68,12 @@ struct EnginePropertyTests {
         return events
     }
 
+    /// Moves time past every birthday and review, so that what time brings has happened.
+    static func closing(_ events: [Event]) -> [Event] {
+        let last = events.last?.at.day ?? Day(year: 2026, month: 1, day: 1)!
+        return events + [Event(id: "closing", at: Timestamp(day: last + 400), payload: .clock)]
+    }
+
     static func run(_ events: [Event]) -> (Engine, [EventOutcome]) {
         var engine = Engine(program: program, rules: rules)
         let outcomes = events.map { engine.apply($0) }
@@ -81,8 +100,30 @@ struct EnginePropertyTests {
         await propertyCheck(count: 300, input: Self.streams) { events in
             let (whole, _) = Self.run(events)
             for customer in Self.customers {
-                let (alone, _) = Self.run(events.filter { $0.customerID == customer })
+                // Clock events reach every customer, so every part gets them.
+                let (alone, _) = Self.run(events.filter { $0.customerID == customer || $0.customerID == nil })
                 #expect(alone.account(of: customer) == whole.account(of: customer), "\(customer)")
+                let end = events.last?.at.day
+                #expect(alone.view(of: customer, on: end) == whole.view(of: customer, on: end), "\(customer)")
+            }
+        }
+    }
+
+    @Test("Clock events change when birthdays and tier reviews are reported, never what they decide", .tags(.property))
+    func clockIndependence() async {
+        await propertyCheck(count: 300, input: Self.streams) { events in
+            let (clocked, clockedOutcomes) = Self.run(Self.closing(events))
+            let (lazy, lazyOutcomes) = Self.run(Self.closing(events.filter { $0.type != "clock" }))
+            func changes(_ outcomes: [EventOutcome]) -> [TierChange] {
+                outcomes.flatMap { $0.decisions?.tierChanges ?? [] }.sorted { ($0.customerID, $0.day.number) < ($1.customerID, $1.day.number) }
+            }
+            #expect(changes(clockedOutcomes) == changes(lazyOutcomes))
+            for customer in Self.customers {
+                func book(_ engine: Engine) -> [String] {
+                    (engine.account(of: customer)?.entries ?? []).map { "\($0.key) \($0.kind) \($0.points.value) \($0.day)" }
+                }
+                #expect(book(clocked) == book(lazy), "\(customer)")
+                #expect(clocked.view(of: customer)?.tier == lazy.view(of: customer)?.tier, "\(customer)")
             }
         }
     }
