@@ -1,7 +1,7 @@
 import RetentionKit
 
 /// A deterministic synthetic store: customers with realistic purchase rhythms (many one-time
-/// buyers, some regulars), refunds, cancellations, returns, redemptions, reviews and a monthly
+/// buyers, some regulars, three in five with a birthday), refunds, cancellations, returns, redemptions, reviews and a monthly
 /// clock, over one year, in time order. The same seed gives the same events.
 public struct SyntheticStore {
     public var customers: Int
@@ -38,7 +38,9 @@ public struct SyntheticStore {
         for index in 0..<customers {
             let id = "c\(index)"
             var time = Timestamp(day: start + rng.int(0..<300)).milliseconds + rng.int64(0..<86_400_000)
-            add(Timestamp(milliseconds: time), .customerCreated(CustomerProfile(id: id, email: "\(id)@example.com")))
+            // Three customers in five give a birthday (spread over 1950-2000, no draw from rng).
+            let birthday = index % 5 < 3 ? Day(number: Int32(-7_305 + (index * 7_919) % 18_262)) : nil
+            add(Timestamp(milliseconds: time), .customerCreated(CustomerProfile(id: id, email: "\(id)@example.com", birthday: birthday)))
             // 45% buy once, the rest come back every few weeks.
             let orders = rng.int(0..<100) < 45 ? 1 : 2 + rng.int(0..<12)
             let rhythm = Int64(7 + rng.int(0..<60)) * 86_400_000

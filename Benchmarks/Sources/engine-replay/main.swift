@@ -2,13 +2,23 @@ import Foundation
 import RetentionKit
 import SyntheticStore
 
-// Replays a synthetic store through the engine with the built-in purchase rule: from decoded
-// events, and from JSON Lines text (reading included). Prints events/s, the ratio to the
-// target, and memory per customer.
+// Replays a synthetic store through the engine with the built-in program (purchase points with
+// category multipliers and a first-order bonus, reviews, birthdays, spend tiers with a bonus):
+// from decoded events, and from JSON Lines text (reading included). Prints events/s, the ratio
+// to the target, and memory per customer.
 
-let customers = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 100_000
+let customers = Int(CommandLine.arguments.dropFirst().first { $0.first != "-" } ?? "") ?? 100_000
 let decodedOnly = CommandLine.arguments.contains("--decoded-only")
-let rules = RuleSet(earning: [PurchasePoints(categoryMultipliers: ["coffee": 2], firstOrderBonus: 50)])
+let purchaseOnly = CommandLine.arguments.contains("--purchase-only")
+let tiers = try SpendTiers(measure: .spend(.usd), tiers: [
+    Tier("bronze", from: 0), Tier("silver", from: 250_00, keepAt: 200_00, earnMultiplierPercent: 125),
+    Tier("gold", from: 750_00, keepAt: 600_00, earnMultiplierPercent: 150),
+])
+let purchase = PurchasePoints(categoryMultipliers: ["coffee": 2], firstOrderBonus: 50)
+let rules = purchaseOnly
+    ? RuleSet(earning: [purchase])
+    : RuleSet(earning: [purchase, ReviewPoints(), BirthdayPoints(points: 200), TierBonus(points: ["silver": 100, "gold": 250])], tiers: tiers)
+print(purchaseOnly ? "program: purchase points only" : "program: purchase, review, birthday points; spend tiers with a bonus")
 let program = Program(currencies: [.usd], returnWindowDays: 30, ledger: LedgerPolicy(lotExpiry: LotExpiry(days: 365)))
 
 func residentBytes() -> Int {

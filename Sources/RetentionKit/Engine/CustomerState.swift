@@ -8,8 +8,9 @@ struct CustomerState: Sendable {
     var firstOrderID: String?
     var spent: [Currency: Int64] = [:]
     var reviewCount = 0
-    /// Rewarded reviews: review id to product.
-    var rewardedReviews: [String: String] = [:]
+    /// Rewarded reviews: review id to product, and the products (kept for the view).
+    private(set) var rewardedReviews: [String: String] = [:]
+    private(set) var rewardedReviewSKUs: Set<String> = []
     /// Awards by what earned them ("order:1001", "review:r-7"), in the order they were made.
     var awards: [String: [AwardRecord]] = [:]
 
@@ -69,7 +70,7 @@ struct CustomerState: Sendable {
             averageDaysBetweenOrders: average, pointsAvailable: balance.available, pointsPending: balance.pending,
             lifetimePoints: Points(account.totals.earned), tier: tier, tierSince: tierSince, tierProgress: tierProgress,
             tierDowngradeOn: downgradeDue, referralCount: referralDays.count, reviewCount: reviewCount,
-            rewardedReviewSKUs: Set(rewardedReviews.values))
+            rewardedReviewSKUs: rewardedReviewSKUs)
     }
 
     /// Points earned from `first` (nil for ever) through `last`, less what reversals in that
@@ -119,6 +120,16 @@ struct CustomerState: Sendable {
     func award(_ index: Int, in group: String) -> AwardRecord? {
         guard let list = awards[group], list.indices.contains(index) else { return nil }
         return list[index]
+    }
+
+    mutating func recordRewardedReview(_ reviewID: String, sku: String) {
+        rewardedReviews[reviewID] = sku
+        rewardedReviewSKUs.insert(sku)
+    }
+
+    mutating func removeRewardedReview(_ reviewID: String) {
+        guard rewardedReviews.removeValue(forKey: reviewID) != nil else { return }
+        rewardedReviewSKUs = Set(rewardedReviews.values)
     }
 
     mutating func recordOrder(_ order: Order, on day: Day) {

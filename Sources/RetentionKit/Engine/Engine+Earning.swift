@@ -98,14 +98,14 @@ extension Engine {
     /// What the program's limits leave a customer on `day`.
     private func remainingLimits(_ position: Int, day: Day, onOrder: Bool) -> RemainingLimits {
         let limits = program.limits
-        let state = customerStates[position]
         return RemainingLimits(
             perOrder: onOrder ? limits.perOrder.map { ($0, "the limit of \($0) points per order") } : nil,
             perDay: limits.perCustomerPerDay.map {
-                ($0 - state.pointsEarned(on: day), "the limit of \($0) points per customer per day")
+                ($0 - customerStates[position].pointsEarned(on: day), "the limit of \($0) points per customer per day")
             },
             perPeriod: limits.perCustomerPerPeriod.map {
-                ($0.points - state.pointsEarned(inLast: $0.days, through: day), "the limit of \($0.points) points per customer in \($0.days) days")
+                ($0.points - customerStates[position].pointsEarned(inLast: $0.days, through: day),
+                 "the limit of \($0.points) points per customer in \($0.days) days")
             })
     }
 

@@ -39,14 +39,13 @@ extension Engine {
 
     /// One day's time-driven work for one customer: a birthday, then a tier review.
     private mutating func review(_ position: Int, on day: Day, cause: Event, into decisions: inout Decisions) throws(EngineError) {
-        let state = customerStates[position]
         let year = day.civil.year
-        if !rules.earning.isEmpty, state.birthday(in: year) == day {
-            let id = state.profile.id
+        if !rules.earning.isEmpty, customerStates[position].birthday(in: year) == day {
+            let id = customerStates[position].profile.id
+            let today = customerStates[position].account.today
             let birthday = Event(id: "birthday:\(id):\(year)", at: Timestamp(day: day), payload: .birthday(customerID: id, year: year))
             decisions.append(try earn(
-                for: birthday, cause: cause, customerID: id, day: max(day, state.account.today ?? day), awardGroup: "birthday:\(year)"
-            ) { _ in })
+                for: birthday, cause: cause, customerID: id, day: max(day, today ?? day), awardGroup: "birthday:\(year)") { _ in })
         }
         try evaluateTier(position, on: day, cause: cause, into: &decisions)
         modify(at: position) { $0.reviewedThrough = day }
@@ -58,11 +57,15 @@ extension Engine {
     /// ``TierDowngrade`` says.
     private mutating func evaluateTier(_ position: Int, on day: Day, cause: Event, into decisions: inout Decisions) throws(EngineError) {
         guard let policy = rules.tiers else { return }
-        let state = customerStates[position]
-        let id = state.profile.id
+        // Only what is needed is read into locals: a copy of the whole state kept alive across
+        // the changes below would make every change copy the containers it touches.
+        let id = customerStates[position].profile.id
+        let (heldRank, heldTier, waiting, since) =
+            (customerStates[position].tierRank, customerStates[position].tier, customerStates[position].downgradeDue,
+             customerStates[position].tierSince)
         let assessment: TierAssessment
         do {
-            assessment = try policy.assess(state.view(on: day, qualification: program.qualification))
+            assessment = try policy.assess(customerStates[position].view(on: day, qualification: program.qualification))
         } catch {
             throw EngineError(.rule, eventID: cause.id, message: "tier policy \(policy.name) (version \(policy.version)) failed for customer \(id): \(error)")
         }
@@ -76,27 +79,27 @@ extension Engine {
             }
             rank = index
         }
-        if state.tierProgress != assessment.progress { modify(at: position) { $0.tierProgress = assessment.progress } }
-        if rank == state.tierRank {
-            if state.downgradeDue != nil {
+        if customerStates[position].tierProgress != assessment.progress { modify(at: position) { $0.tierProgress = assessment.progress } }
+        if rank == heldRank {
+            if waiting != nil {
                 modify(at: position) { $0.downgradeDue = nil }
-                decisions.notes.append("customer \(id) qualifies for \(state.tier ?? "no tier") again (\(assessment.reason)); no downgrade")
+                decisions.notes.append("customer \(id) qualifies for \(heldTier ?? "no tier") again (\(assessment.reason)); no downgrade")
             }
             return
         }
-        if rank > state.tierRank {
+        if rank > heldRank {
             try changeTier(position, to: rank, of: names, on: day, reason: assessment.reason, cause: cause, into: &decisions)
             return
         }
         let rule = program.tierDowngrade
         let due: Day
-        if let waiting = state.downgradeDue {
+        if let waiting {
             due = waiting
         } else {
             switch rule {
             case .immediate: due = day
             case .afterGrace(let days): due = day + max(0, days)
-            case .endOfPeriod: due = program.qualification.periodEnd(after: day, heldSince: state.tierSince ?? day)
+            case .endOfPeriod: due = program.qualification.periodEnd(after: day, heldSince: since ?? day)
             }
         }
         if day >= due {
@@ -107,19 +110,21 @@ extension Engine {
                 case .endOfPeriod: "\(assessment.reason); the tier period ended"
                 }
             try changeTier(position, to: rank, of: names, on: day, reason: why, cause: cause, into: &decisions)
-        } else if state.downgradeDue == nil {
+        } else if waiting == nil {
             modify(at: position) { $0.downgradeDue = due }
             decisions.notes.append(
-                "customer \(id) no longer qualifies for \(state.tier ?? "their tier") (\(assessment.reason)); they keep it until \(due.iso) unless they qualify again")
+                "customer \(id) no longer qualifies for \(heldTier ?? "their tier") (\(assessment.reason)); they keep it until \(due.iso) unless they qualify again")
         }
     }
 
     private mutating func changeTier(
         _ position: Int, to rank: Int, of names: [String], on day: Day, reason: String, cause: Event, into decisions: inout Decisions
     ) throws(EngineError) {
-        let state = customerStates[position]
         let to = rank >= 0 ? names[rank] : nil
-        let change = TierChange(customerID: state.profile.id, from: state.tier, to: to, isUpgrade: rank > state.tierRank, day: day, reason: reason)
+        let change = TierChange(
+            customerID: customerStates[position].profile.id, from: customerStates[position].tier, to: to,
+            isUpgrade: rank > customerStates[position].tierRank, day: day, reason: reason)
+        let today = customerStates[position].account.today
         modify(at: position) { state in
             state.tier = to
             state.tierRank = rank
@@ -130,7 +135,7 @@ extension Engine {
         guard !rules.earning.isEmpty else { return }
         let event = Event(id: "tier:\(change.customerID):\(to ?? "none")", at: Timestamp(day: day), payload: .tierChanged(change))
         decisions.append(try earn(
-            for: event, cause: cause, customerID: change.customerID, day: max(day, state.account.today ?? day),
+            for: event, cause: cause, customerID: change.customerID, day: max(day, today ?? day),
             awardGroup: "tier:\(to ?? "none")") { _ in })
     }
 }

@@ -42,6 +42,11 @@ public struct Engine: Sendable {
     private var undo: [(position: Int, state: CustomerState)] = []
     /// Counts events applied; a state saved in ``undo`` during an event carries its number.
     private var serial = 0
+    /// Whether the event being applied keeps an undo log: when a rule or tier policy that may
+    /// fail runs after the event has changed state, or time-driven work runs before it. Built-in
+    /// rules never fail, and the engine checks an event before changing anything, so most
+    /// events need none (and so spare copying the customer's state).
+    private var undoing = false
 
     public init(program: Program, rules: RuleSet) {
         self.program = program
@@ -85,6 +90,9 @@ public struct Engine: Sendable {
         do {
             var decisions = Decisions()
             let touched = touchedCustomers(event)
+            undoing = rules.mayFail || event.type == "clock" || touched.contains { id in
+                customerIndex[id].flatMap { customerStates[$0].scheduledReview }.map { $0 <= day } ?? false
+            }
             for id in touched {
                 guard let position = customerIndex[id] else { continue }
                 try catchUp(position, through: day, cause: event, into: &decisions)
@@ -159,11 +167,11 @@ public struct Engine: Sendable {
             let decisions = try earn(for: event, customerID: review.customerID, day: day, awardGroup: "review:\(review.id)") { state in
                 state.reviewCount += 1
             }
-            if !decisions.entries.isEmpty { modify(review.customerID) { $0.rewardedReviews[review.id] = review.sku } }
+            if !decisions.entries.isEmpty { modify(review.customerID) { $0.recordRewardedReview(review.id, sku: review.sku) } }
             return decisions
         case .reviewRemoved(let reviewID, let customerID):
             try requireCustomer(customerID, event, day: day)
-            modify(customerID) { $0.rewardedReviews[reviewID] = nil }
+            modify(customerID) { $0.removeRewardedReview(reviewID) }
             return reverseGroup("review:\(reviewID)", customerID: customerID, event: event, day: day, reason: "review removed")
         case .referralCompleted(let referral):
             return try acceptReferral(referral, event: event, day: day)
@@ -196,7 +204,7 @@ public struct Engine: Sendable {
     }
 
     mutating func modify(at position: Int, _ body: (inout CustomerState) -> Void) {
-        if customerStates[position].savedBy != serial {
+        if undoing, customerStates[position].savedBy != serial {
             undo.append((position, customerStates[position]))
             customerStates[position].savedBy = serial
         }

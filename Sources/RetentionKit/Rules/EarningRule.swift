@@ -72,11 +72,24 @@ public struct RuleSet: Sendable {
     public let earning: [any EarningRule]
     /// The tier policy, when the program has tiers.
     public let tiers: (any TierPolicy)?
+    /// Whether a rule or the tier policy may throw (only the built-in ones are known not to).
+    let mayFail: Bool
 
     public init(earning: [any EarningRule], tiers: (any TierPolicy)? = nil) {
         self.earning = earning.enumerated().sorted { a, b in
             a.element.priority != b.element.priority ? a.element.priority > b.element.priority : a.offset < b.offset
         }.map(\.element)
         self.tiers = tiers
+        mayFail = !earning.allSatisfy { $0 is any InfallibleRule } || !(tiers.map { $0 is any InfallibleRule } ?? true)
     }
 }
+
+/// The built-in rules and policies, which never throw: the engine needs no undo log for them.
+protocol InfallibleRule {}
+
+extension PurchasePoints: InfallibleRule {}
+extension ReviewPoints: InfallibleRule {}
+extension ReferralPoints: InfallibleRule {}
+extension BirthdayPoints: InfallibleRule {}
+extension TierBonus: InfallibleRule {}
+extension SpendTiers: InfallibleRule {}

@@ -89,19 +89,23 @@ public struct SpendTiers: TierPolicy {
                 break
             }
         }
-        let has = "\(measure.describe(figure)) \(customer.qualification)"
         let next = (reached.map { $0 + 1 } ?? 0) < levels.count ? levels[reached.map { $0 + 1 } ?? 0] : nil
         let progress = TierProgress(
             measure: measure, current: figure, nextTier: next?.name, toNextTier: next.map { $0.enterAt - figure },
             toKeepTier: reached.map { max(0, levels[$0].keepAt - figure) })
         guard let reached else {
-            return TierAssessment(tier: nil, reason: "\(has); \(levels[0].name) starts at \(measure.describe(levels[0].enterAt))", progress: progress)
+            return TierAssessment(
+                tier: nil,
+                explanation: .threshold(measure: measure, figure: figure, window: customer.qualification, tier: levels[0].name,
+                                        threshold: levels[0].enterAt, keeping: false),
+                progress: progress)
         }
         let tier = levels[reached]
         let keeping = reached <= (held ?? -1) && figure < tier.enterAt
-        let reason = keeping
-            ? "\(has); \(tier.name) is kept from \(measure.describe(tier.keepAt))"
-            : "\(has); \(tier.name) starts at \(measure.describe(tier.enterAt))"
-        return TierAssessment(tier: tier.name, reason: reason, progress: progress)
+        return TierAssessment(
+            tier: tier.name,
+            explanation: .threshold(measure: measure, figure: figure, window: customer.qualification, tier: tier.name,
+                                    threshold: keeping ? tier.keepAt : tier.enterAt, keeping: keeping),
+            progress: progress)
     }
 }

@@ -27,17 +27,45 @@ extension TierPolicy {
 public struct TierAssessment: Hashable, Sendable {
     /// The tier the customer qualifies for; nil for none.
     public var tier: String?
-    /// Why, in words a support team can read out ("spent 612.00 USD in the last 365 days; gold
-    /// starts at 500.00 USD").
-    public var reason: String
+    /// Why, in words a support team can read out ("612.00 USD in the last 365 days; gold starts
+    /// at 500.00 USD").
+    public var reason: String {
+        get { explanation.text }
+        set { explanation = .text(newValue) }
+    }
     /// How far the customer is from the next tier and from losing this one, when the policy
     /// measures something.
     public var progress: TierProgress?
+    /// The reason, put into words only when someone reads it (the engine assesses tiers on
+    /// every event but reports a reason only when the tier changes).
+    var explanation: Explanation
 
     public init(tier: String?, reason: String, progress: TierProgress? = nil) {
         self.tier = tier
-        self.reason = reason
+        self.explanation = .text(reason)
         self.progress = progress
+    }
+
+    init(tier: String?, explanation: Explanation, progress: TierProgress?) {
+        self.tier = tier
+        self.explanation = explanation
+        self.progress = progress
+    }
+
+    enum Explanation: Hashable, Sendable {
+        case text(String)
+        /// "<figure> <window>; <tier> starts at <threshold>" or "... is kept from ...".
+        case threshold(measure: TierMeasure, figure: Int64, window: QualificationWindow, tier: String, threshold: Int64, keeping: Bool)
+
+        var text: String {
+            switch self {
+            case .text(let text):
+                return text
+            case .threshold(let measure, let figure, let window, let tier, let threshold, let keeping):
+                let rule = keeping ? "is kept from" : "starts at"
+                return "\(measure.describe(figure)) \(window); \(tier) \(rule) \(measure.describe(threshold))"
+            }
+        }
     }
 }
 
