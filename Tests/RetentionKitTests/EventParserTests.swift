@@ -63,6 +63,8 @@ struct EventParserTests {
          "line 7 (event evt-7): review.rating: must be from 1 to 5, not 6"),
         (#"{"id":"evt-7","type":"order_shipped","at":"2026-03-14T10:12:00Z"}"#,
          "line 7 (event evt-7): type: unknown event type 'order_shipped' (known: customer_created, customer_updated, customers_merged, order_placed, order_paid, order_fulfilled, order_cancelled, order_refunded, order_returned, review_posted, review_removed, referral_completed, points_redeemed, points_adjusted, custom, clock)"),
+        (#"{"id":"evt-7","type":"tier_changed","at":"2026-03-14T10:12:00Z","customer_id":"c","to":"gold"}"#,
+         "line 7 (event evt-7): type: 'tier_changed' events are made by the engine for the rules, not read from input; remove this line"),
         (#"{"id":"evt-7","type":"clock","at":"14/03/2026"}"#,
          "line 7 (event evt-7): at: '14/03/2026' is not an ISO 8601 time (the date must come first, as YYYY-MM-DD); write for example 2026-03-14T10:12:00Z"),
         (#"{"type":"clock","at":"2026-03-14T10:12:00Z"}"#, "line 7: id: is missing"),
