@@ -69,9 +69,8 @@ struct EnginePropertyTests {
     }
 
     /// Moves time past every birthday and review, so that what time brings has happened.
-    static func closing(_ events: [Event]) -> [Event] {
-        let last = events.last?.at.day ?? Day(year: 2026, month: 1, day: 1)!
-        return events + [Event(id: "closing", at: Timestamp(day: last + 400), payload: .clock)]
+    static func closing(_ events: [Event], after last: Day) -> [Event] {
+        events + [Event(id: "closing", at: Timestamp(day: last + 400), payload: .clock)]
     }
 
     static func run(_ events: [Event]) -> (Engine, [EventOutcome]) {
@@ -112,8 +111,9 @@ struct EnginePropertyTests {
     @Test("Clock events change when birthdays and tier reviews are reported, never what they decide", .tags(.property))
     func clockIndependence() async {
         await propertyCheck(count: 300, input: Self.streams) { events in
-            let (clocked, clockedOutcomes) = Self.run(Self.closing(events))
-            let (lazy, lazyOutcomes) = Self.run(Self.closing(events.filter { $0.type != "clock" }))
+            let last = events.last?.at.day ?? Day(year: 2026, month: 1, day: 1)!
+            let (clocked, clockedOutcomes) = Self.run(Self.closing(events, after: last))
+            let (lazy, lazyOutcomes) = Self.run(Self.closing(events.filter { $0.type != "clock" }, after: last))
             func changes(_ outcomes: [EventOutcome]) -> [TierChange] {
                 outcomes.flatMap { $0.decisions?.tierChanges ?? [] }.sorted { ($0.customerID, $0.day.number) < ($1.customerID, $1.day.number) }
             }
@@ -128,18 +128,43 @@ struct EnginePropertyTests {
         }
     }
 
+    static func identityHolds(_ account: LoyaltyAccount) -> Bool {
+        let t = account.totals
+        let balance = account.balance
+        return t.earned + t.adjustedUp + t.transferredIn - t.redeemed - t.expired - t.reversed - t.adjustedDown - t.transferredOut
+            == balance.available.value + balance.pending.value - balance.debt.value
+    }
+
     @Test("Every account keeps the ledger's identity; no balance goes below zero", .tags(.property))
     func invariants() async {
         await propertyCheck(count: 300, input: Self.streams) { events in
             let (engine, _) = Self.run(events)
             for customer in Self.customers {
                 guard let account = engine.account(of: customer), let balance = engine.balance(of: customer) else { continue }
-                let t = account.totals
-                let balanceNow = account.balance
-                #expect(t.earned + t.adjustedUp - t.redeemed - t.expired - t.reversed - t.adjustedDown
-                    == balanceNow.available.value + balanceNow.pending.value - balanceNow.debt.value)
+                #expect(Self.identityHolds(account))
                 #expect(balance.available.value >= 0 && balance.pending.value >= 0 && balance.debt.value >= 0)
             }
+        }
+    }
+
+    @Test("A merge in the middle of a stream keeps both accounts' identities, and later events of the merged id reach the survivor", .tags(.property))
+    func merges() async {
+        await propertyCheck(count: 300, input: Self.streams) { events in
+            guard events.count > 2 else { return }
+            let middle = events.count / 2
+            let merge = Event(id: "merge", at: events[middle - 1].at, payload: .customersMerged(survivorID: "c-1", mergedID: "c-3"))
+            let (engine, outcomes) = Self.run(Array(events[..<middle]) + [merge] + Array(events[middle...]))
+            let (again, _) = Self.run(Array(events[..<middle]) + [merge] + Array(events[middle...]))
+            guard case .applied = outcomes[middle] else { return }  // one of them did not exist yet
+            #expect(engine.customerIDs.contains("c-3") == false)
+            for account in [engine.account(of: "c-1"), engine.closedAccount(ofMerged: "c-3")].compactMap({ $0 }) {
+                #expect(Self.identityHolds(account))
+            }
+            #expect(engine.closedAccount(ofMerged: "c-3")?.balance == PointsBalance(available: 0, pending: 0, debt: 0))
+            if let balance = engine.balance(of: "c-1") {
+                #expect(balance.available.value >= 0 && balance.pending.value >= 0 && balance.debt.value >= 0)
+            }
+            #expect(engine.account(of: "c-1") == again.account(of: "c-1"))
         }
     }
 }

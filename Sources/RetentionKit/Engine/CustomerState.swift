@@ -26,6 +26,8 @@ struct CustomerState: Sendable {
     /// The next day time-driven work is due, as queued in the engine's review queue.
     var scheduledReview: Day?
 
+    /// The survivor's id, once this profile was merged into another.
+    var mergedInto: String?
     /// The engine's serial number of the event whose undo log holds this state's earlier copy.
     var savedBy = 0
 
@@ -174,6 +176,36 @@ struct CustomerState: Sendable {
         }
     }
 
+    // MARK: - Merging
+
+    /// Takes in a merged profile's history (its ledger is transferred separately): orders,
+    /// spend, reviews, awards still reversible, referrals, and the higher of the two tiers.
+    mutating func absorb(_ other: CustomerState) {
+        orders.merge(other.orders) { mine, _ in mine }
+        orderDays = (orderDays + other.orderDays).sorted()
+        if let theirs = other.firstOrderID, let theirDay = other.orders[theirs]?.day,
+            firstOrderID.flatMap({ orders[$0]?.day }).map({ theirDay < $0 }) ?? true
+        {
+            firstOrderID = theirs
+        }
+        spent.merge(other.spent, uniquingKeysWith: +)
+        reviewCount += other.reviewCount
+        for (review, sku) in other.rewardedReviews where rewardedReviews[review] == nil { recordRewardedReview(review, sku: sku) }
+        awards.merge(other.awards, uniquingKeysWith: +)
+        referralDays = (referralDays + other.referralDays).sorted()
+        if referral == nil { referral = other.referral }
+        if other.tierRank > tierRank {
+            (tier, tierRank, tierSince, downgradeDue) = (other.tier, other.tierRank, other.tierSince, other.downgradeDue)
+        }
+        if profile.birthday == nil { profile.birthday = other.profile.birthday }
+        if profile.email == nil { profile.email = other.profile.email }
+        if profile.name == nil { profile.name = other.profile.name }
+        if let tags = other.profile.tags { profile.tags = (profile.tags ?? []) + tags.filter { !(profile.tags ?? []).contains($0) } }
+        if let attributes = other.profile.attributes { profile.attributes = (profile.attributes ?? [:]).merging(attributes) { mine, _ in mine } }
+        // Birthdays the merged profile was rewarded for stay rewarded.
+        reviewedThrough = max(reviewedThrough, other.reviewedThrough)
+    }
+
     // MARK: - Time-driven work
 
     /// The customer's birthday in `year` (28 February for 29 February in other years).
@@ -233,6 +265,8 @@ struct OrderRecord: Sendable {
 struct ReferralRecord: Sendable {
     var referrerID: String
     var orderID: String
+    /// The referrer's award group ("referral:<referee id>", the id the referee had then).
+    var group: String
     /// The referral_completed event, kept to ask the rules when the order is paid.
     var event: Event
     var rewarded = false

@@ -35,7 +35,8 @@ extension Engine {
                 throw refuse("customer \(referral.referrerID) has had \(recent) referral(s) accepted in the last \(period) days, the most the program allows (\(maximum))")
             }
         }
-        modify(at: referee) { $0.referral = ReferralRecord(referrerID: referral.referrerID, orderID: referral.orderID, event: event) }
+        modify(at: referee) { $0.referral = ReferralRecord(
+            referrerID: referral.referrerID, orderID: referral.orderID, group: "referral:\(referral.refereeID)", event: event) }
         modify(at: referrer) { $0.referralDays.append(day) }
         guard let paidOn = order.paidOn else {
             return Decisions(notes: ["referral of \(referral.refereeID) by \(referral.referrerID) accepted; the reward waits for order \(referral.orderID) to be paid"])
@@ -55,7 +56,7 @@ extension Engine {
         try catchUp(referrer, through: ledgerDay, cause: cause, into: &decisions)
         let pending = max(0, paidOn + program.returnWindowDays - ledgerDay)
         decisions.append(try earn(
-            for: referral.event, cause: cause, customerID: referral.referrerID, day: ledgerDay, awardGroup: "referral:\(refereeID)",
+            for: referral.event, cause: cause, customerID: referral.referrerID, day: ledgerDay, awardGroup: referral.group,
             pendingDays: pending) { _ in })
         modify(at: referee) { $0.referral?.rewarded = true }
         return decisions
@@ -74,7 +75,7 @@ extension Engine {
         let ledgerDay = max(day, customerStates[referrer].account.today ?? day)
         try catchUp(referrer, through: ledgerDay, cause: event, into: &decisions)
         decisions.append(reverseGroup(
-            "referral:\(refereeID)", customerID: referral.referrerID, event: event, day: ledgerDay,
+            referral.group, customerID: referral.referrerID, event: event, day: ledgerDay,
             reason: "referred customer \(refereeID)'s order \(orderID): \(reason)"))
         return decisions
     }

@@ -55,8 +55,12 @@ public struct Engine: Sendable {
 
     // MARK: - Reading state
 
-    /// The customers the engine knows, by id.
-    public var customerIDs: Dictionary<String, Int>.Keys { customerIndex.keys }
+    /// The customers the engine knows, by id (merged profiles not included: their ids now
+    /// name their survivor).
+    public var customerIDs: [String] { customerIndex.keys.filter { merges[$0] == nil } }
+
+    /// The profiles merged into others: merged id to survivor id.
+    public internal(set) var merges: [String: String] = [:]
 
     /// A customer's points on the engine's clock day (what fell due by then has expired).
     public func balance(of customerID: String) -> PointsBalance? {
@@ -122,6 +126,7 @@ public struct Engine: Sendable {
     private func touchedCustomers(_ event: Event) -> [String] {
         switch event.payload {
         case .referralCompleted(let referral): [referral.referrerID, referral.refereeID]
+        case .customersMerged(let survivor, let merged): [survivor, merged]
         default: event.customerID.map { [$0] } ?? []
         }
     }
@@ -178,10 +183,8 @@ public struct Engine: Sendable {
         case .custom(let custom):
             try requireCustomer(custom.customerID, event, day: day)
             return try earn(for: event, customerID: custom.customerID, day: day, awardGroup: "custom:\(event.id)") { _ in }
-        case .customersMerged:
-            throw EngineError(
-                .notSupported, eventID: event.id,
-                message: "customers_merged is not applied by this version of the engine yet; merge the profiles by hand")
+        case .customersMerged(let survivorID, let mergedID):
+            return try merge(mergedID, into: survivorID, event: event, day: day)
         case .clock:
             // Accounts expire what falls due when they are next touched or read; entries are
             // dated by when the points fell due, so the result does not depend on when that is.

@@ -109,7 +109,7 @@ public struct EngineError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable {
         private enum Base: Hashable, Sendable {
             case unknownCustomer, customerExists, unknownOrder, orderExists, currencyNotAccepted, orderClosed
-            case invalidRefund, ledger, rule, outOfOrder, notSupported, referralRefused
+            case invalidRefund, ledger, rule, outOfOrder, notSupported, referralRefused, invalidMerge
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -138,6 +138,9 @@ public struct EngineError: Error, Hashable, Sendable, CustomStringConvertible {
         /// A referral the program does not accept: a self-referral, a customer referred before,
         /// not the referee's first order, or more referrals than the program allows in a period.
         public static let referralRefused = Code(.referralRefused)
+        /// A merge the engine cannot make: a customer into themselves, a profile merged before,
+        /// or two profiles with the same order id.
+        public static let invalidMerge = Code(.invalidMerge)
         /// This version of the engine does not apply this kind of event yet.
         public static let notSupported = Code(.notSupported)
     }

@@ -13,6 +13,10 @@ public struct LedgerEntry: Hashable, Sendable {
         case reversed
         /// A manual correction, up or down.
         case adjusted
+        /// Two profiles of one person were merged: the merged account's points (less its debt)
+        /// left it (negative) and arrived in the survivor's (positive), lots, expiry dates and
+        /// awards unchanged.
+        case transferred
     }
 
     /// Unique within the account: applying an entry with a key already present changes nothing.
@@ -37,8 +41,11 @@ public struct LedgerEntry: Hashable, Sendable {
     /// For a reversal: points it could not take. Under ``LedgerPolicy/Reversal-swift.enum/recordDebt``
     /// they became debt; under ``LedgerPolicy/Reversal-swift.enum/pendingOnly`` they were forgiven.
     public var shortfall: Points
-    /// The earned entries whose points this entry used up, and how many from each.
+    /// The earned entries whose points this entry used up (for a transfer: moved), and how
+    /// many from each.
     public var lots: [LotUse]
+    /// For a transfer: the debt that moved with the points (counted in ``points``).
+    public var debtMoved: Points = .zero
 }
 
 /// Points taken from one earned entry.

@@ -3,7 +3,7 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What kind of problem it is.
     public struct Code: Hashable, Sendable {
         private enum Base: Hashable, Sendable {
-            case insufficientPoints, invalidPoints, outOfOrder, unknownAward, notAnAward, belowZero
+            case insufficientPoints, invalidPoints, outOfOrder, unknownAward, notAnAward, belowZero, mergeConflict
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -20,6 +20,9 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let notAnAward = Code(.notAnAward)
         /// A downward adjustment would take the balance below zero.
         public static let belowZero = Code(.belowZero)
+        /// Two accounts cannot be merged: they hold entries with the same key, or the account
+        /// was transferred out before.
+        public static let mergeConflict = Code(.mergeConflict)
     }
 
     /// What kind of problem it is.

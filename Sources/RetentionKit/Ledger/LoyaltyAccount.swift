@@ -37,16 +37,16 @@ public struct LoyaltyAccount: Sendable, Equatable {
     /// Awards by key: how much each earned and how much of it has been reversed.
     private var awards: [String: Award] = [:]
 
-    private struct Lot: Sendable, Equatable {
+    struct Lot: Sendable, Equatable {
         let key: String
-        let sequence: Int
+        var sequence: Int
         let earnedOn: Day
         let availableOn: Day
         let lastDay: Day?
         var remaining: Int64
     }
 
-    private struct Award: Sendable, Equatable {
+    struct Award: Sendable, Equatable {
         let points: Int64
         var reversed: Int64
     }
@@ -243,6 +243,61 @@ public struct LoyaltyAccount: Sendable, Equatable {
         return applied
     }
 
+    // MARK: - Merging
+
+    /// Closes the account for a merge: everything it holds (lots with their dates, awards still
+    /// reversible, debt, keys) leaves it, and one ``LedgerEntry/Kind-swift.enum/transferred``
+    /// entry says so. Give the result to the survivor's ``transferIn(key:_:on:source:)``.
+    public mutating func transferOut(key: String, on day: Day, source: LedgerSource) throws(LedgerError) -> PointsTransfer {
+        guard try begin(key: key, on: day) else {
+            throw LedgerError(.mergeConflict, key: key, message: "the account was transferred before under this key")
+        }
+        _ = expire(through: day)
+        let moved = lots.reduce(0) { $0 + $1.remaining }
+        let transfer = PointsTransfer(lots: lots, awards: awards, debt: owed, keys: keys, lastActivity: lastActivity)
+        totals.transferredOut += moved - owed
+        _ = record(LedgerEntry(
+            key: key, kind: .transferred, points: Points(-(moved - owed)), day: day, source: source, availableOn: nil,
+            lastDay: nil, settledDebt: .zero, reverses: nil, shortfall: .zero,
+            lots: lots.map { LotUse(lot: $0.key, points: Points($0.remaining)) }, debtMoved: Points(owed)))
+        lots = []
+        owed = 0
+        return transfer
+    }
+
+    /// Takes in what a merged account held: its lots keep their dates (and their place in the
+    /// order points are spent), its awards can still be reversed, its debt is added, its keys
+    /// stay used. Returns the ``LedgerEntry/Kind-swift.enum/transferred`` entry.
+    @discardableResult
+    public mutating func transferIn(key: String, _ transfer: PointsTransfer, on day: Day, source: LedgerSource) throws(LedgerError)
+        -> LedgerOutcome
+    {
+        if let clash = transfer.keys.first(where: { keys.contains($0) && !$0.hasPrefix("expiry/") && !$0.hasPrefix("lapse/") }) {
+            throw LedgerError(
+                .mergeConflict, key: key,
+                message: "both accounts hold an entry with key '\(clash)'; they cannot be merged as they are")
+        }
+        guard try begin(key: key, on: day) else { return .duplicate }
+        var applied = expire(through: day)
+        keys.formUnion(transfer.keys)
+        for (index, lot) in transfer.lots.enumerated() {
+            var moved = lot
+            moved.sequence = entries.count * 1_000 + index
+            lots.append(moved)
+        }
+        awards.merge(transfer.awards) { mine, _ in mine }
+        let moved = transfer.lots.reduce(0) { $0 + $1.remaining }
+        // Debt arriving is settled first from the points arriving with it, then it is owed.
+        owed += transfer.debt
+        totals.transferredIn += moved - transfer.debt
+        if let theirs = transfer.lastActivity { lastActivity = max(lastActivity ?? theirs, theirs) }
+        applied.append(record(LedgerEntry(
+            key: key, kind: .transferred, points: Points(moved - transfer.debt), day: day, source: source, availableOn: nil,
+            lastDay: nil, settledDebt: .zero, reverses: nil, shortfall: .zero,
+            lots: transfer.lots.map { LotUse(lot: $0.key, points: Points($0.remaining)) }, debtMoved: Points(transfer.debt))))
+        return .applied(applied)
+    }
+
     // MARK: - Internals
 
     private func checkOrder(key: String, day: Day) throws(LedgerError) {
@@ -330,6 +385,7 @@ public struct LoyaltyAccount: Sendable, Equatable {
             let xLast = x.lastDay ?? Day(number: .max)
             let yLast = y.lastDay ?? Day(number: .max)
             if xLast != yLast { return xLast < yLast }
+            if x.earnedOn != y.earnedOn { return x.earnedOn < y.earnedOn }  // lots merged in keep their age
             return x.sequence < y.sequence
         }
         var wanted = points
@@ -344,6 +400,18 @@ public struct LoyaltyAccount: Sendable, Equatable {
         lots.removeAll { $0.remaining == 0 }
         return uses
     }
+}
+
+/// What a merged account held, on its way to the survivor's account.
+public struct PointsTransfer: Sendable, Equatable {
+    let lots: [LoyaltyAccount.Lot]
+    let awards: [String: LoyaltyAccount.Award]
+    let debt: Int64
+    let keys: Set<String>
+    let lastActivity: Day?
+
+    /// The points moved (available and pending).
+    public var points: Points { Points(lots.reduce(0) { $0 + $1.remaining }) }
 }
 
 /// A customer's points on a day.
@@ -366,7 +434,8 @@ public struct PointsBalance: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Totals over an account's life. They always satisfy
-/// `earned + adjustedUp − redeemed − expired − reversed − adjustedDown = available + pending − debt`.
+/// `earned + adjustedUp + transferredIn − redeemed − expired − reversed − adjustedDown − transferredOut
+/// = available + pending − debt`.
 public struct LedgerTotals: Hashable, Sendable {
     /// Points awarded, including any that settled debt.
     public var earned: Int64 = 0
@@ -382,6 +451,10 @@ public struct LedgerTotals: Hashable, Sendable {
     public var adjustedUp: Int64 = 0
     /// Points taken by manual adjustments.
     public var adjustedDown: Int64 = 0
+    /// Points (less debt) that arrived from merged accounts.
+    public var transferredIn: Int64 = 0
+    /// Points (less debt) that left for a survivor's account in a merge.
+    public var transferredOut: Int64 = 0
 }
 
 /// What an operation did.
