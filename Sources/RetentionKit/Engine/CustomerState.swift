@@ -31,6 +31,9 @@ struct CustomerState: Sendable {
     /// The engine's serial number of the event whose undo log holds this state's earlier copy.
     var savedBy = 0
 
+    /// The segments the customer belongs to, sorted.
+    var segments: [String] = []
+
     /// As a referee: who referred this customer, for which order, and whether the referrer
     /// has been rewarded.
     var referral: ReferralRecord?
@@ -71,7 +74,7 @@ struct CustomerState: Sendable {
             firstOrderDay: orderDays.first, lastOrderDay: orderDays.last, daysSinceLastOrder: orderDays.last.map { day - $0 },
             averageDaysBetweenOrders: average, pointsAvailable: balance.available, pointsPending: balance.pending,
             lifetimePoints: Points(account.totals.earned), tier: tier, tierSince: tierSince, tierProgress: tierProgress,
-            tierDowngradeOn: downgradeDue, referralCount: referralDays.count, reviewCount: reviewCount,
+            tierDowngradeOn: downgradeDue, segments: segments, referralCount: referralDays.count, reviewCount: reviewCount,
             rewardedReviewSKUs: rewardedReviewSKUs)
     }
 
@@ -194,6 +197,7 @@ struct CustomerState: Sendable {
         awards.merge(other.awards, uniquingKeysWith: +)
         referralDays = (referralDays + other.referralDays).sorted()
         if referral == nil { referral = other.referral }
+        segments = Array(Set(segments + other.segments)).sorted()
         if other.tierRank > tierRank {
             (tier, tierRank, tierSince, downgradeDue) = (other.tier, other.tierRank, other.tierSince, other.downgradeDue)
         }

@@ -48,6 +48,9 @@ public struct CustomerView: Hashable, Sendable {
     /// The day the customer moves down unless they qualify again before it, when a downgrade
     /// is waiting for a grace period or the end of the tier period.
     public var tierDowngradeOn: Day?
+    /// The segments the customer belongs to, sorted, as of the last time they were evaluated
+    /// (after the customer's latest event or `clock` event).
+    public var segments: [String]
     /// Referrals this customer made that were accepted.
     public var referralCount: Int
     /// Reviews posted.

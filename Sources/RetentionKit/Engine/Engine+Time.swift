@@ -12,6 +12,7 @@ extension Engine {
     mutating func settle(_ position: Int, on day: Day, cause: Event, into decisions: inout Decisions) throws(EngineError) {
         try catchUp(position, through: day, cause: cause, into: &decisions)
         try evaluateTier(position, on: day, cause: cause, into: &decisions)
+        try evaluateSegments(position, on: day, cause: cause, into: &decisions)
         if customerStates[position].reviewedThrough < day { modify(at: position) { $0.reviewedThrough = day } }
         reschedule(position)
     }
@@ -132,10 +133,12 @@ extension Engine {
             state.downgradeDue = nil
         }
         decisions.tierChanges.append(change)
-        guard !rules.earning.isEmpty else { return }
         let event = Event(id: "tier:\(change.customerID):\(to ?? "none")", at: Timestamp(day: day), payload: .tierChanged(change))
-        decisions.append(try earn(
-            for: event, cause: cause, customerID: change.customerID, day: max(day, today ?? day),
-            awardGroup: "tier:\(to ?? "none")") { _ in })
+        if !rules.earning.isEmpty {
+            decisions.append(try earn(
+                for: event, cause: cause, customerID: change.customerID, day: max(day, today ?? day),
+                awardGroup: "tier:\(to ?? "none")") { _ in })
+        }
+        try runTriggers(event, for: position, on: day, cause: cause, into: &decisions)
     }
 }

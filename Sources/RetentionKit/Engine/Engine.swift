@@ -102,11 +102,17 @@ public struct Engine: Sendable {
                 try catchUp(position, through: day, cause: event, into: &decisions)
             }
             decisions.append(try handle(event))
+            var settled: [Int] = []
             for id in touched {
-                guard let position = customerIndex[id] else { continue }
+                guard let position = customerIndex[id], !settled.contains(position) else { continue }
                 try settle(position, on: day, cause: event, into: &decisions)
+                try runTriggers(event, for: position, on: day, cause: event, into: &decisions)
+                settled.append(position)
             }
-            if case .clock = event.payload { try reviewDue(through: day, cause: event, into: &decisions) }
+            if case .clock = event.payload {
+                try reviewDue(through: day, cause: event, into: &decisions)
+                try evaluateAllSegments(on: day, cause: event, into: &decisions)
+            }
             if clock.map({ event.at > $0 }) ?? true { clock = event.at }
             return .applied(decisions)
         } catch {

@@ -23,6 +23,10 @@ public struct Decisions: Hashable, Sendable {
     public var entries: [CustomerEntry]
     /// Tier changes, in order.
     public var tierChanges: [TierChange]
+    /// Segments customers joined or left.
+    public var segmentChanges: [SegmentChange]
+    /// Campaigns to start: the outbox entries of this event.
+    public var campaignActions: [CampaignAction]
     /// Which rules ran and what each decided, including why a rule awarded nothing.
     public var explanation: [RuleOutcome]
     /// Where a limit, a budget or a tier multiplier changed what a rule awarded.
@@ -32,11 +36,14 @@ public struct Decisions: Hashable, Sendable {
     public var notes: [String]
 
     public init(
-        entries: [CustomerEntry] = [], tierChanges: [TierChange] = [], explanation: [RuleOutcome] = [],
-        adjustments: [AwardAdjustment] = [], notes: [String] = []
+        entries: [CustomerEntry] = [], tierChanges: [TierChange] = [], segmentChanges: [SegmentChange] = [],
+        campaignActions: [CampaignAction] = [], explanation: [RuleOutcome] = [], adjustments: [AwardAdjustment] = [],
+        notes: [String] = []
     ) {
         self.entries = entries
         self.tierChanges = tierChanges
+        self.segmentChanges = segmentChanges
+        self.campaignActions = campaignActions
         self.explanation = explanation
         self.adjustments = adjustments
         self.notes = notes
@@ -46,6 +53,8 @@ public struct Decisions: Hashable, Sendable {
     public mutating func append(_ other: Decisions) {
         entries += other.entries
         tierChanges += other.tierChanges
+        segmentChanges += other.segmentChanges
+        campaignActions += other.campaignActions
         explanation += other.explanation
         adjustments += other.adjustments
         notes += other.notes

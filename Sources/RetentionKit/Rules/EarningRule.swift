@@ -72,15 +72,25 @@ public struct RuleSet: Sendable {
     public let earning: [any EarningRule]
     /// The tier policy, when the program has tiers.
     public let tiers: (any TierPolicy)?
+    /// Segment definitions, asked in order.
+    public let segments: [any SegmentDefinition]
+    /// Campaign triggers, asked in order.
+    public let triggers: [any CampaignTrigger]
     /// Whether a rule or the tier policy may throw (only the built-in ones are known not to).
     let mayFail: Bool
 
-    public init(earning: [any EarningRule], tiers: (any TierPolicy)? = nil) {
+    public init(
+        earning: [any EarningRule], tiers: (any TierPolicy)? = nil, segments: [any SegmentDefinition] = [],
+        triggers: [any CampaignTrigger] = []
+    ) {
         self.earning = earning.enumerated().sorted { a, b in
             a.element.priority != b.element.priority ? a.element.priority > b.element.priority : a.offset < b.offset
         }.map(\.element)
         self.tiers = tiers
+        self.segments = segments
+        self.triggers = triggers
         mayFail = !earning.allSatisfy { $0 is any InfallibleRule } || !(tiers.map { $0 is any InfallibleRule } ?? true)
+            || !segments.allSatisfy { $0 is any InfallibleRule } || !triggers.allSatisfy { $0 is any InfallibleRule }
     }
 }
 
@@ -93,3 +103,5 @@ extension ReferralPoints: InfallibleRule {}
 extension BirthdayPoints: InfallibleRule {}
 extension TierBonus: InfallibleRule {}
 extension SpendTiers: InfallibleRule {}
+extension Segment: InfallibleRule {}
+extension Trigger: InfallibleRule {}

@@ -1,0 +1,58 @@
+/// Segments and campaign triggers: asked after the event's ledger and tier decisions, so they
+/// see the customer as the event left them.
+extension Engine {
+    /// Asks every segment definition about the customer on `day`; joins and leaves are decisions.
+    mutating func evaluateSegments(_ position: Int, on day: Day, cause: Event, into decisions: inout Decisions) throws(EngineError) {
+        guard !rules.segments.isEmpty, customerStates[position].mergedInto == nil else { return }
+        let view = customerStates[position].view(on: day, qualification: program.qualification)
+        var members: [String] = []
+        for segment in rules.segments {
+            let member: Bool
+            do {
+                member = try segment.contains(view)
+            } catch {
+                throw EngineError(.rule, eventID: cause.id, message: "segment \(segment.name) failed for customer \(view.id): \(error)")
+            }
+            if member { members.append(segment.name) }
+        }
+        members.sort()
+        guard members != view.segments else { return }
+        let before = Set(view.segments)
+        let after = Set(members)
+        for name in members where !before.contains(name) {
+            decisions.segmentChanges.append(SegmentChange(customerID: view.id, segment: name, joined: true, day: day))
+        }
+        for name in view.segments where !after.contains(name) {
+            decisions.segmentChanges.append(SegmentChange(customerID: view.id, segment: name, joined: false, day: day))
+        }
+        modify(at: position) { $0.segments = members }
+    }
+
+    /// A `clock` event: membership can change with time alone, so every customer is asked.
+    mutating func evaluateAllSegments(on day: Day, cause: Event, into decisions: inout Decisions) throws(EngineError) {
+        guard !rules.segments.isEmpty else { return }
+        for position in customerStates.indices where customerStates[position].mergedInto == nil {
+            try evaluateSegments(position, on: max(day, customerStates[position].reviewedThrough), cause: cause, into: &decisions)
+        }
+    }
+
+    /// Asks every campaign trigger about `event` for the customer; the actions are decisions.
+    mutating func runTriggers(_ event: Event, for position: Int, on day: Day, cause: Event, into decisions: inout Decisions) throws(EngineError) {
+        guard !rules.triggers.isEmpty else { return }
+        let view = customerStates[position].view(on: day, qualification: program.qualification)
+        for trigger in rules.triggers {
+            let requests: [CampaignRequest]
+            do {
+                requests = try trigger.actions(for: event, customer: view)
+            } catch {
+                throw EngineError(
+                    .rule, eventID: cause.id, message: "trigger \(trigger.name) failed on \(event.type) for customer \(view.id): \(error)")
+            }
+            for request in requests {
+                decisions.campaignActions.append(CampaignAction(
+                    customerID: view.id, campaign: request.campaign, trigger: trigger.name, reason: request.reason,
+                    eventType: event.type, day: day))
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+/// Decides which retention campaigns an event should start for a customer ("win back", "service
+/// recovery"). The engine asks every trigger about each event that touches a customer (and about
+/// the `tier_changed` events it makes); the actions are decisions, for the host to deliver. The
+/// Lua layer implements the same protocol for merchants' scripts.
+public protocol CampaignTrigger: Sendable {
+    /// The trigger's name, recorded on its actions.
+    var name: String { get }
+    /// The campaigns to start, given what the engine knows of the customer after the event.
+    func actions(for event: Event, customer: CustomerView) throws -> [CampaignRequest]
+}
+
+/// A campaign a trigger asks for.
+public struct CampaignRequest: Hashable, Sendable {
+    /// The campaign ("win_back").
+    public var campaign: String
+    /// Why, in words ("no order for 120 days").
+    public var reason: String
+
+    public init(campaign: String, reason: String) {
+        self.campaign = campaign
+        self.reason = reason
+    }
+}
+
+/// A trigger defined by a Swift closure.
+///
+/// ```swift
+/// let winBack = Trigger("win-back") { event, customer in
+///     guard case .tierChanged(let change) = event.payload, !change.isUpgrade else { return [] }
+///     return [CampaignRequest(campaign: "win_back", reason: "moved down to \(change.to ?? "no tier")")]
+/// }
+/// ```
+public struct Trigger: CampaignTrigger {
+    public let name: String
+    private let body: @Sendable (Event, CustomerView) -> [CampaignRequest]
+
+    public init(_ name: String, _ body: @escaping @Sendable (Event, CustomerView) -> [CampaignRequest]) {
+        self.name = name
+        self.body = body
+    }
+
+    public func actions(for event: Event, customer: CustomerView) -> [CampaignRequest] { body(event, customer) }
+}
+
+/// A campaign the engine decided to start for a customer: an entry of the outbox a host
+/// delivers.
+public struct CampaignAction: Hashable, Sendable {
+    /// The customer.
+    public var customerID: String
+    /// The campaign.
+    public var campaign: String
+    /// The trigger that asked for it.
+    public var trigger: String
+    /// Why.
+    public var reason: String
+    /// The type of event it answered (an engine-made `tier_changed` included).
+    public var eventType: String
+    /// The day.
+    public var day: Day
+
+    public init(customerID: String, campaign: String, trigger: String, reason: String, eventType: String, day: Day) {
+        self.customerID = customerID
+        self.campaign = campaign
+        self.trigger = trigger
+        self.reason = reason
+        self.eventType = eventType
+        self.day = day
+    }
+}
