@@ -94,7 +94,9 @@ public struct Engine: Sendable {
         do {
             var decisions = Decisions()
             let touched = touchedCustomers(event)
-            undoing = rules.mayFail || event.type == "clock" || touched.contains { id in
+            var isClock = false
+            if case .clock = event.payload { isClock = true }
+            undoing = rules.mayFail || isClock || touched.contains { id in
                 customerIndex[id].flatMap { customerStates[$0].scheduledReview }.map { $0 <= day } ?? false
             }
             for id in touched {
@@ -109,7 +111,7 @@ public struct Engine: Sendable {
                 try runTriggers(event, for: position, on: day, cause: event, into: &decisions)
                 settled.append(position)
             }
-            if case .clock = event.payload {
+            if isClock {
                 try reviewDue(through: day, cause: event, into: &decisions)
                 try evaluateAllSegments(on: day, cause: event, into: &decisions)
             }

@@ -31,6 +31,7 @@ public struct CampaignRequest: Hashable, Sendable {
 /// }
 /// ```
 public struct Trigger: CampaignTrigger {
+    /// The trigger's name, recorded on its actions.
     public let name: String
     private let body: @Sendable (Event, CustomerView) -> [CampaignRequest]
 
@@ -39,6 +40,7 @@ public struct Trigger: CampaignTrigger {
         self.body = body
     }
 
+    /// The closure's answer.
     public func actions(for event: Event, customer: CustomerView) -> [CampaignRequest] { body(event, customer) }
 }
 

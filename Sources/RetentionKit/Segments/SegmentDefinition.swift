@@ -16,6 +16,7 @@ public protocol SegmentDefinition: Sendable {
 /// let atRisk = Segment("at_risk") { $0.orderCount > 0 && ($0.daysSinceLastOrder ?? 0) > 90 }
 /// ```
 public struct Segment: SegmentDefinition {
+    /// The segment's name.
     public let name: String
     private let test: @Sendable (CustomerView) -> Bool
 
@@ -24,6 +25,7 @@ public struct Segment: SegmentDefinition {
         self.test = test
     }
 
+    /// The closure's answer.
     public func contains(_ customer: CustomerView) -> Bool { test(customer) }
 }
 

@@ -72,12 +72,16 @@ public struct SpendTiers: TierPolicy {
         self.levels = tiers
     }
 
+    /// The tiers' names, lowest first.
     public var tiers: [String] { levels.map(\.name) }
 
+    /// The tier's ``Tier/earnMultiplierPercent``; 100 for a name it does not know.
     public func earnMultiplierPercent(for tier: String) -> Int64 {
         levels.first { $0.name == tier }?.earnMultiplierPercent ?? 100
     }
 
+    /// The highest tier the customer's figure reaches (keep thresholds for the tier held and
+    /// below), with the reason and the progress to the next tier.
     public func assess(_ customer: CustomerView) -> TierAssessment {
         let figure = measure.value(of: customer)
         let held = customer.tier.flatMap { name in levels.firstIndex { $0.name == name } }
