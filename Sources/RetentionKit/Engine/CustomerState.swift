@@ -241,10 +241,19 @@ struct CustomerState: Sendable {
         guard tracksTiers, tierRank >= 0 else { return next }
         switch qualification {
         case .rolling(let days):
-            // Something counted on day d stops counting on d + days.
+            // Something counted on day d stops counting on d + days. Orders and entries are in
+            // day order, so the scan walks back over the window only, not the whole history.
             let after = reviewedThrough - days
-            if let day = orderDays.first(where: { $0 > after }) { consider(day + days) }
-            if let entry = account.entries.first(where: { $0.kind == .earned && $0.day > after }) { consider(entry.day + days) }
+            var earliest: Day?
+            for day in orderDays.reversed() {
+                guard day > after else { break }
+                earliest = day
+            }
+            for entry in account.entries.reversed() {
+                guard entry.day > after else { break }
+                if entry.kind == .earned { earliest = min(earliest ?? entry.day, entry.day) }
+            }
+            consider(earliest.map { $0 + days })
         case .calendarYear:
             consider(Day(year: reviewedThrough.civil.year + 1, month: 1, day: 1))
         case .lifetime:

@@ -104,12 +104,13 @@ public struct Engine: Sendable {
                 try catchUp(position, through: day, cause: event, into: &decisions)
             }
             decisions.append(try handle(event))
-            var settled: [Int] = []
+            // At most two customers; after a merge both ids name the survivor, settled once.
+            var settled: Int?
             for id in touched {
-                guard let position = customerIndex[id], !settled.contains(position) else { continue }
+                guard let position = customerIndex[id], position != settled else { continue }
                 try settle(position, on: day, cause: event, into: &decisions)
                 try runTriggers(event, for: position, on: day, cause: event, into: &decisions)
-                settled.append(position)
+                settled = position
             }
             if isClock {
                 try reviewDue(through: day, cause: event, into: &decisions)
