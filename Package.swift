@@ -32,6 +32,7 @@ let package = Package(
             name: "RetentionLua",
             dependencies: [
                 "CLuaShim",
+                "RetentionKit",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -52,10 +53,13 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        // The benchmarks' synthetic store, for tests that replay it (the sources live in Benchmarks/).
+        .target(name: "RetentionFixtures", dependencies: ["RetentionKit"], path: "Benchmarks/Sources/SyntheticStore"),
         .testTarget(
             name: "RetentionLuaTests",
             dependencies: [
                 "RetentionLua",
+                "RetentionFixtures",
                 "CLuaReference",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Logging", package: "swift-log"),

@@ -586,6 +586,86 @@ int rk_resolve(rk_runtime *rt, int32_t plugin, const char *path, int32_t *functi
     return status;
 }
 
+// MARK: - Inspecting plugins
+
+/// Copies the table at `src` into a new plain table (pushed), leaving out functions: their
+/// dotted paths go into the sequence at `functions` instead. Data the plugin declared (its name,
+/// its tiers, its test cases) can then cross to the host like any result.
+static void rk_copy_without_functions(lua_State *L, int src, int functions, const char *path, int depth) {
+    if (depth >= 16) rk_raise(L, RK_ERR_RESULT, "the plugin's table nests more than 16 deep at '%s'", path);
+    luaL_checkstack(L, 8, "plugin table nests too deeply");
+    bool view;
+    int data = rk_push_data(L, src, &view);
+    lua_newtable(L);
+    int copy = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, data)) {
+        int key = lua_gettop(L) - 1, value = key + 1;
+        if (view && rk_is_view_key(L, key)) {
+            lua_pop(L, 1);
+            continue;
+        }
+        const char *child;
+        if (lua_type(L, key) == LUA_TSTRING)
+            child = *path ? lua_pushfstring(L, "%s.%s", path, lua_tostring(L, key)) : lua_pushstring(L, lua_tostring(L, key));
+        else if (lua_isinteger(L, key))
+            child = *path ? lua_pushfstring(L, "%s.%I", path, (LUAI_UACINT)lua_tointeger(L, key))
+                          : lua_pushfstring(L, "%I", (LUAI_UACINT)lua_tointeger(L, key));
+        else
+            child = lua_pushstring(L, path);
+        if (lua_isfunction(L, value)) {
+            lua_rawseti(L, functions, (lua_Integer)lua_rawlen(L, functions) + 1);
+        } else if (lua_istable(L, value)) {
+            rk_copy_without_functions(L, value, functions, child, depth + 1);
+            lua_pushvalue(L, key);
+            lua_insert(L, -2);
+            lua_rawset(L, copy);
+            lua_pop(L, 1);
+        } else {
+            lua_pop(L, 1);
+            lua_pushvalue(L, key);
+            lua_pushvalue(L, value);
+            lua_rawset(L, copy);
+        }
+        lua_pop(L, 1);
+    }
+    lua_remove(L, data);
+}
+
+static int rk_inspect_body(lua_State *L) {
+    int32_t *plugin = lua_touserdata(L, 1);
+    rk_runtime *rt = rk_runtime_of(L);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &rk_key_plugins);
+    if (lua_rawgeti(L, -1, *plugin) != LUA_TTABLE)
+        return rk_raise(L, RK_ERR_ARGUMENTS, "no plugin with id %d in this runtime", (int)*plugin);
+    lua_getfield(L, -1, "exports");
+    int exports = lua_gettop(L);
+    lua_createtable(L, 0, 2);
+    int result = lua_gettop(L);
+    lua_newtable(L);
+    int functions = lua_gettop(L);
+    if (lua_istable(L, exports)) {
+        rk_copy_without_functions(L, exports, functions, "", 0);
+        lua_setfield(L, result, "values");
+    } else if (lua_isfunction(L, exports)) {
+        lua_pushstring(L, "");
+        lua_rawseti(L, functions, 1);
+    } else {
+        lua_pushvalue(L, exports);
+        lua_setfield(L, result, "values");
+    }
+    lua_setfield(L, result, "functions");
+    rk_buffer_reset(&rt->results);
+    rk_tape_emit(L, &rt->results, result, 0);
+    rt->result_count = 1;
+    return 0;
+}
+
+int rk_inspect(rk_runtime *rt, int32_t plugin) {
+    rt->result_count = 0;
+    return rk_protected(rt, rk_inspect_body, &plugin);
+}
+
 // MARK: - Calling
 
 typedef struct rk_call_request {

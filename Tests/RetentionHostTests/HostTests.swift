@@ -58,23 +58,25 @@ struct CheckCommandTests {
     @Test("Reports OK per file and exits 0 when every plugin loads")
     func allGood() throws {
         let folder = try PluginFolder([
-            "a.lua": "return { earn = function() return 1 end }",
-            "b.lua": "return {}",
+            "a.lua": "return { name = 'a', api = 1, earn = function() end }",
+            "b.lua": "return { name = 'b', api = 1 }",
             "types/meta.lua": "this is not lua and is not read",
             "notes.txt": "not a plugin",
         ])
         let output = try Host.run(["check", folder.url.path])
         #expect(output.status == 0)
-        #expect(output.standardOutput.contains("OK    \(folder.path("a.lua"))"))
-        #expect(output.standardOutput.contains("OK    \(folder.path("b.lua"))"))
+        #expect(output.standardOutput.contains("OK    \(folder.path("a.lua")) (plugin a; earn)"))
+        #expect(output.standardOutput.contains("OK    \(folder.path("b.lua")) (plugin b)"))
+        #expect(output.standardOutput.contains("OK    all 2 plugins load together"))
         #expect(!output.standardOutput.contains("meta.lua"))
-        #expect(output.standardOutput.contains("2 passed, 0 failed"))
+        #expect(output.standardOutput.contains("plugins: 2 passed, 0 failed; test cases: 0 passed, 0 failed"))
     }
 
     @Test("Names the file and line of a syntax error, a load-time error and a runaway load; exits 1")
     func failures() throws {
         let folder = try PluginFolder([
-            "good.lua": "return {}",
+            "good.lua": "return { name = 'good', api = 1 }",
+            "nameless.lua": "return { api = 1 }",
             "syntax.lua": "return {\n  earn = function(o)\n    return o.total +\n  end\n}",
             "boom.lua": "local config = nil\nreturn { rate = config.rate }",
             "spin.lua": "while true do end",
@@ -88,7 +90,35 @@ struct CheckCommandTests {
         #expect(text.contains("FAIL  \(folder.path("boom.lua")):2: attempt to index a nil value (local 'config')"))
         #expect(text.contains("FAIL  \(folder.path("spin.lua")):1: instruction budget exceeded"))
         #expect(text.contains("FAIL  \(folder.path("escape.lua")):1: attempt to index a nil value (global 'io')"))
-        #expect(text.contains("1 passed, 4 failed"))
+        #expect(text.contains("FAIL  \(folder.path("nameless.lua")): name: missing or not a string\n  how to fix: give the plugin a unique name"))
+        #expect(text.contains("plugins: 1 passed, 5 failed"))
+    }
+
+    @Test("Runs each plugin's test cases and prints the differences of a failing one; --profile reports each hook's cost")
+    func fixtures() throws {
+        let plugin = """
+            return { name = "follow", api = 1,
+              earn = function(e) if e.type == "custom" then return { { points = 25, reason = "follow", pending_days = 0 } } end end,
+              tests = {
+                { name = "a follow earns 25", events = {
+                    { id = "c", type = "customer_created", at = "2025-01-01T00:00:00Z", customer = { id = "ana" } },
+                    { id = "f", type = "custom", at = "2025-01-02T00:00:00Z", name = "follow", customer_id = "ana" } },
+                  expect = { ana = { available = 25 } } },
+              } }
+            """
+        let fixtures = """
+            {"id": "c", "type": "customer_created", "at": "2025-01-01T00:00:00Z", "customer": {"id": "ben"}}
+            {"id": "f", "type": "custom", "at": "2025-01-02T00:00:00Z", "name": "follow", "customer_id": "ben"}
+            {"case": "wrong on purpose", "expect": {"ben": {"available": 30}}}
+            """
+        let folder = try PluginFolder(["follow.lua": plugin, "follow.test.jsonl": fixtures])
+        let output = try Host.run(["check", "--profile", folder.path("follow.lua")])
+        #expect(output.status == 1)
+        let text = output.standardOutput
+        #expect(text.contains("  pass  a follow earns 25"))
+        #expect(text.contains("  FAIL  wrong on purpose\n        at \(folder.path("follow.test.jsonl")):3\n        ben.available: expected 30, got 25"))
+        #expect(text.contains("follow.earn"))
+        #expect(text.contains("test cases: 1 passed, 1 failed"))
     }
 
     @Test("A missing path is an error that names it")

@@ -1,66 +1,69 @@
 import Foundation
+import RetentionKit
 import RetentionLua
 import Testing
 
-/// The plugins shipped in Plugins/, called the way the engine will call them.
+/// The plugins shipped in Plugins/: each one's own test cases, and a worked example through the
+/// engine.
 @Suite("The plugin library")
 struct PluginLibraryTests {
     static let pluginsFolder = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Plugins")
 
-    static func order(lines: [(String, Int64, Int64)], discount: Int64 = 0, decimals: Int64? = nil) -> LuaValue {
-        var order: [String: LuaValue] = [
-            "id": "1001", "customer_id": "customer-42", "currency": "USD", "discount": .integer(discount),
-            "lines": .table(LuaTable(array: lines.map { category, quantity, price in
-                ["sku": "SKU", "category": .string(category), "quantity": .integer(quantity), "unit_price": .integer(price)]
-            })),
-        ]
-        if let decimals { order["decimals"] = .integer(decimals) }
-        return ["id": "evt-1", "type": "order_placed", "at": "2026-03-14T10:12:00Z", "order": .table(LuaTable(fields: order))]
+    static var libraryFiles: [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: pluginsFolder.path)) ?? []
+        return names.filter { $0.hasSuffix(".lua") }.sorted().map { pluginsFolder.appendingPathComponent($0).path }
     }
 
-    static func customer(orders: Int64) -> LuaValue {
-        ["id": "customer-42", "order_count": .integer(orders), "total_spent": 0]
-    }
-
-    static func earn(_ event: LuaValue, _ customer: LuaValue) throws -> LuaValue {
-        let runtime = try LuaRuntime(argumentTables: .readOnly)
-        let plugin = try runtime.load(contentsOf: pluginsFolder.appendingPathComponent("points.lua").path)
-        return try runtime.call(runtime.function("earn", in: plugin), event, customer)
-    }
-
-    @Test("points.lua: a first order earns on what was paid for the goods, doubled on coffee, plus the bonus")
-    func firstOrder() throws {
-        // Goods 25.00 (kitchen) + 9.00 (coffee, x2) = 43.00 weighted; a 3.40 discount on 34.00 of
-        // goods leaves 90% paid: 38.70 weighted, so 38 points, and 50 for the first order.
-        let awards = try Self.earn(
-            Self.order(lines: [("kitchen", 2, 1_250), ("coffee", 1, 900)], discount: 340), Self.customer(orders: 0))
-        #expect(awards == [["points": 38, "reason": "purchase"], ["points": 50, "reason": "first order bonus"]])
-    }
-
-    @Test("points.lua: a repeat order earns no bonus; other events earn nothing")
-    func repeatOrder() throws {
-        let awards = try Self.earn(Self.order(lines: [("kitchen", 1, 1_999)]), Self.customer(orders: 3))
-        #expect(awards == [["points": 19, "reason": "purchase"]])
-        let other: LuaValue = ["id": "evt-2", "type": "review_posted", "at": "2026-03-14T10:12:00Z"]
-        #expect(try Self.earn(other, Self.customer(orders: 3)) == .table(LuaTable()))
-    }
-
-    @Test("points.lua: a currency without a minor unit counts whole units")
-    func zeroDecimals() throws {
-        let awards = try Self.earn(Self.order(lines: [("kitchen", 1, 1_500)], decimals: 0), Self.customer(orders: 1))
-        #expect(awards == [["points": 1_500, "reason": "purchase"]])
-    }
-
-    @Test("Every plugin in the library loads in the sandbox")
-    func allLoad() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.pluginsFolder.path).filter { $0.hasSuffix(".lua") }
-        #expect(!files.isEmpty)
-        for file in files {
-            let runtime = try LuaRuntime(argumentTables: .readOnly)
-            let plugin = try runtime.load(contentsOf: Self.pluginsFolder.appendingPathComponent(file).path)
-            #expect(try runtime.function("earn", in: plugin).path == "earn")
+    @Test("Every plugin's test cases pass, alone, with read-only argument tables", arguments: libraryFiles)
+    func fixtures(_ file: String) throws {
+        let plugins = try LuaPlugins(files: [file], argumentTables: .readOnly)
+        var cases = try PluginFixtures.cases(of: plugins.manifests[0])
+        let jsonLines = String(file.dropLast(4)) + ".test.jsonl"
+        if FileManager.default.fileExists(atPath: jsonLines) { cases += try PluginFixtures.cases(jsonLines: jsonLines) }
+        for testCase in cases {
+            let result = try PluginFixtures.run(testCase, with: plugins)
+            #expect(result.passed, "\(testCase.origin) \(testCase.name): \(result.differences)")
         }
+    }
+
+    @Test("Every plugin says what it does and loads together with the others")
+    func together() throws {
+        let plugins = try LuaPlugins(files: Self.libraryFiles)
+        #expect(plugins.manifests.count == Self.libraryFiles.count)
+        for manifest in plugins.manifests {
+            #expect(manifest.summary?.isEmpty == false, "\(manifest.file) has no description")
+            #expect(manifest.version == "1")
+        }
+        #expect(plugins.manifests.filter(\.decidesTier).map(\.name) == ["spend-tiers"])
+    }
+
+    @Test("A worked example: a first order of 25.00 kitchen goods and 9.00 coffee with a 3.40 discount earns 38 + 50 points")
+    func workedExample() throws {
+        let program = Program(currencies: [.usd], returnWindowDays: 30)
+        let files = ["purchase-points.lua", "spend-tiers.lua"].map { Self.pluginsFolder.appendingPathComponent($0).path }
+        var engine = Engine(program: program, rules: try LuaPlugins(files: files, program: program).ruleSet().rules)
+        let created = try #require(engine.apply(EventParser.parse(
+            #"{"id": "c1", "type": "customer_created", "at": "2026-03-14T09:00:00Z", "customer": {"id": "c-42", "email": "a@example.com"}}"#
+        )).decisions)
+        let outcome = engine.apply(try EventParser.parse(#"""
+            {"id": "evt-1", "type": "order_placed", "at": "2026-03-14T10:12:00Z",
+             "order": {"id": "1001", "customer_id": "c-42", "currency": "USD",
+                       "lines": [{"sku": "MUG-01", "category": "kitchen", "quantity": 2, "unit_price": "12.50"},
+                                 {"sku": "BEAN-250", "category": "coffee", "quantity": 1, "unit_price": "9.00"}],
+                       "discount": "3.40", "total": "30.60"}}
+            """#))
+        let decisions = try #require(outcome.decisions)
+        // Eligible: 22.50 and 8.10 after the discount's share; coffee doubles: 22.50 + 16.20 = 38.70.
+        #expect(decisions.entries.map(\.entry.points.value) == [38, 50])
+        #expect(decisions.entries.map(\.entry.source.reason) == ["purchase", "first order bonus"])
+        // Bronze starts at 0.00, so the customer holds it from the start, with the policy's reason.
+        #expect(created.tierChanges.map(\.to) == ["bronze"])
+        #expect(created.tierChanges.first?.reason == "0.00 USD in the last 365 days; bronze starts at 0.00 USD")
+        let progress = try #require(engine.view(of: "c-42")?.tierProgress)
+        #expect(progress.current == 30_60)
+        #expect(progress.toNextTier == 21_940)   // silver starts at 250.00
+        #expect(engine.balance(of: "c-42")?.pending.value == 88)
     }
 }

@@ -172,6 +172,11 @@ int rk_load(rk_runtime *runtime, const char *name, const char *source, size_t le
 /// table the chunk returned, then among its globals. On success `*function` identifies it.
 int rk_resolve(rk_runtime *runtime, int32_t plugin, const char *path, int32_t *function);
 
+/// Describes what a plugin's chunk returned, as one result table: `values`, a copy of it without
+/// its functions, and `functions`, the dotted paths of the functions it holds ("earn",
+/// "segments.at_risk"; "" when the chunk returned a function itself).
+int rk_inspect(rk_runtime *runtime, int32_t plugin);
+
 /// Calls a resolved function with `nargs` values from `args`. `seed` seeds math.random for this
 /// call. On success the results are in rk_results until the next operation.
 int rk_call(rk_runtime *runtime, int32_t function, rk_tape args, uint32_t nargs, uint64_t seed);

@@ -23,3 +23,17 @@ public struct LuaFunction: Sendable, Hashable {
     public let path: String
     let reference: Int32
 }
+
+/// What a plugin's chunk returned, as the host sees it.
+public struct LuaExports: Sendable, Hashable {
+    /// The returned value without its functions (a table, usually).
+    public var values: LuaValue
+    /// The dotted paths of the functions it holds ("earn", "segments.at_risk"), or "" when the
+    /// chunk returned a function.
+    public var functions: Set<String>
+
+    public init(values: LuaValue, functions: Set<String>) {
+        self.values = values
+        self.functions = functions
+    }
+}

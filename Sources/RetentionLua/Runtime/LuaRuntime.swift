@@ -109,6 +109,25 @@ public final class LuaRuntime {
         return LuaFunction(plugin: plugin, path: path, reference: reference)
     }
 
+    /// What a plugin's chunk returned: its data (functions left out) and the dotted paths of
+    /// its functions.
+    ///
+    /// ```swift
+    /// let exports = try runtime.exports(of: plugin)
+    /// exports.values["name"]          // "coffee-club"
+    /// exports.functions               // ["earn", "segments.at_risk"]
+    /// ```
+    public func exports(of plugin: LuaPlugin) throws(LuaError) -> LuaExports {
+        checkOwnership(plugin)
+        precondition(!isCalling, "a host function cannot inspect plugins of the runtime calling it")
+        try check(rk_inspect(state, plugin.id), plugin: plugin.name, function: nil)
+        var resultCount: UInt32 = 0
+        var reader = LuaTapeReader(rk_results(state, &resultCount))
+        let description = resultCount == 0 ? LuaValue.nil : reader.next()
+        let functions = description["functions"].tableValue?.array.compactMap(\.stringValue) ?? []
+        return LuaExports(values: description["values"], functions: Set(functions))
+    }
+
     // MARK: Calling
 
     /// Calls a function with the arguments `build` appends; returns its first result (`nil` when

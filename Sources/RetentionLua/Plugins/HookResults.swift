@@ -1,0 +1,222 @@
+import RetentionKit
+
+/// Checks what hooks return and turns it into the engine's values. Every check names the field
+/// in Lua terms ("[2].points") and says what was expected.
+enum HookResults {
+    /// A result that does not fit the contract.
+    struct Bad: Error {
+        var field: String?
+        var message: String
+        var hint: String
+    }
+
+    /// The most points one award may carry (a guard against a unit mistake: cents as points).
+    static let maximumAwardPoints: Int64 = 100_000_000
+    /// The longest a reason may be.
+    static let maximumReasonLength = 200
+
+    static let awardFields: Set<String> = ["points", "reason", "pending_days", "lines", "campaign"]
+
+    /// `earn`'s result: a list of awards (or nil for none).
+    static func awards(_ value: LuaValue, orderLines: Int?) throws(Bad) -> [Award] {
+        let list = try list(value, what: "a list of awards", example: "return { { points = 10, reason = \"purchase\" } }")
+        var awards: [Award] = []
+        awards.reserveCapacity(list.count)
+        for (index, item) in list.enumerated() {
+            let place = "[\(index + 1)]"
+            guard let table = item.tableValue, table.array.isEmpty, table.integerKeys.isEmpty else {
+                throw Bad(field: place, message: "expected an award table, got \(describe(item))",
+                          hint: "each award is a table: { points = 10, reason = \"purchase\" }")
+            }
+            if let unknown = table.fields.keys.filter({ !awardFields.contains($0) }).sorted().first {
+                throw Bad(field: "\(place).\(unknown)", message: "unknown field",
+                          hint: "an award may hold \(awardFields.sorted().joined(separator: ", ")); check the spelling")
+            }
+            let points = try integer(table.fields["points"], field: "\(place).points", in: 1...maximumAwardPoints,
+                                     hint: "award a whole, positive number of points (use // for integer division); leave out awards of 0")
+            guard case .string(let reason) = table.fields["reason"] ?? .nil, !reason.isEmpty,
+                  reason.count <= maximumReasonLength else {
+                throw Bad(field: "\(place).reason", message: "expected a non-empty string of at most \(maximumReasonLength) characters, got \(describe(table.fields["reason"] ?? .nil))",
+                          hint: "say why, in words a customer understands: reason = \"purchase\"")
+            }
+            var pendingDays: Int?
+            if let days = table.fields["pending_days"] {
+                pendingDays = Int(try integer(days, field: "\(place).pending_days", in: 0...3_650,
+                                              hint: "give the days the points stay pending, or leave it out for the program's default"))
+            }
+            var campaign: String?
+            if let name = table.fields["campaign"] {
+                guard case .string(let text) = name, !text.isEmpty else {
+                    throw Bad(field: "\(place).campaign", message: "expected a campaign name, got \(describe(name))",
+                              hint: "name the campaign whose budget pays for the award")
+                }
+                campaign = text
+            }
+            var perLine: [Int: Int64] = [:]
+            if let lines = table.fields["lines"] {
+                perLine = try lineShares(lines, field: "\(place).lines", points: points, orderLines: orderLines)
+            }
+            awards.append(Award(points: Points(points), reason: reason, pendingDays: pendingDays, perLine: perLine, campaign: campaign))
+        }
+        return awards
+    }
+
+    /// An award's `lines`: the points each order line earned, one entry per line, adding up to
+    /// the award.
+    private static func lineShares(_ value: LuaValue, field: String, points: Int64, orderLines: Int?) throws(Bad) -> [Int: Int64] {
+        guard let orderLines else {
+            throw Bad(field: field, message: "only awards on an order_placed event can split points by line",
+                      hint: "leave `lines` out of awards for other events")
+        }
+        guard let table = value.tableValue, table.fields.isEmpty, table.integerKeys.isEmpty, table.array.count == orderLines else {
+            throw Bad(field: field, message: "expected a list of \(orderLines) integers (one per order line), got \(describe(value))",
+                      hint: "give the points each line earned, in the order of event.order.lines (retention.share splits a total)")
+        }
+        var shares: [Int: Int64] = [:]
+        var sum: Int64 = 0
+        for (index, share) in table.array.enumerated() {
+            let points = try integer(share, field: "\(field)[\(index + 1)]", in: 0...maximumAwardPoints,
+                                     hint: "each line's share is a whole number of points, 0 or more")
+            if points > 0 { shares[index] = points }
+            sum += points
+        }
+        guard sum == points else {
+            throw Bad(field: field, message: "the lines add up to \(sum) points, the award is \(points)",
+                      hint: "make the shares add up to `points` (retention.share(points, weights) does)")
+        }
+        return shares
+    }
+
+    /// `tier`'s result: a tier name, nil for none, or { tier = ..., reason = ..., progress = ... }.
+    static func tier(_ value: LuaValue, tiers: [String], policy: String) throws(Bad) -> TierAssessment {
+        var name: String?
+        var reason: String?
+        var progress: TierProgress?
+        switch value {
+        case .nil:
+            break
+        case .string(let text):
+            name = text
+        case .table(let table) where table.array.isEmpty && table.integerKeys.isEmpty:
+            if let unknown = table.fields.keys.filter({ !["tier", "reason", "progress"].contains($0) }).sorted().first {
+                throw Bad(field: unknown, message: "unknown field", hint: "return { tier = \"gold\", reason = \"...\", progress = {...} }")
+            }
+            switch table.fields["tier"] ?? .nil {
+            case .nil: break
+            case .string(let text): name = text
+            case let other: throw Bad(field: "tier", message: "expected a tier name, got \(describe(other))", hint: "return one of the plugin's `tiers`, or nil")
+            }
+            switch table.fields["reason"] ?? .nil {
+            case .nil: break
+            case .string(let text): reason = text
+            case let other: throw Bad(field: "reason", message: "expected a string, got \(describe(other))", hint: "say why, in words")
+            }
+            if let data = table.fields["progress"] { progress = try tierProgress(data) }
+        default:
+            throw Bad(field: nil, message: "expected a tier name, nil or a table, got \(describe(value))",
+                      hint: "return one of the plugin's `tiers`, or nil for none")
+        }
+        if let name, !tiers.contains(name) {
+            throw Bad(field: nil, message: "'\(name)' is not one of the tiers the plugin lists (\(tiers.joined(separator: ", ")))",
+                      hint: "return a name from `tiers`, or add it there")
+        }
+        return TierAssessment(tier: name, reason: reason ?? (name.map { "\(policy) says \($0)" } ?? "\(policy) says no tier"),
+                              progress: progress)
+    }
+
+    private static func tierProgress(_ value: LuaValue) throws(Bad) -> TierProgress {
+        guard let table = value.tableValue else {
+            throw Bad(field: "progress", message: "expected a table, got \(describe(value))",
+                      hint: "progress = { measure = \"spend\", currency = \"USD\", current = 12000, next_tier = \"gold\", to_next_tier = 3000 }")
+        }
+        let measure: TierMeasure
+        switch table.fields["measure"]?.stringValue {
+        case "spend":
+            guard let code = table.fields["currency"]?.stringValue, let currency = try? Currency(code: code) else {
+                throw Bad(field: "progress.currency", message: "a spend measure needs a known ISO 4217 currency", hint: "currency = \"USD\"")
+            }
+            measure = .spend(currency)
+        case "points": measure = .pointsEarned
+        case "orders": measure = .orders
+        default:
+            throw Bad(field: "progress.measure", message: "expected \"spend\", \"points\" or \"orders\"", hint: "say what the tiers measure")
+        }
+        func optional(_ key: String) throws(Bad) -> Int64? {
+            guard let value = table.fields[key] else { return nil }
+            return try integer(value, field: "progress.\(key)", in: Int64.min...Int64.max, hint: "give a whole number")
+        }
+        guard let current = try optional("current") else {
+            throw Bad(field: "progress.current", message: "missing", hint: "give the customer's figure")
+        }
+        return TierProgress(measure: measure, current: current, nextTier: table.fields["next_tier"]?.stringValue,
+                            toNextTier: try optional("to_next_tier"), toKeepTier: try optional("to_keep_tier"))
+    }
+
+    /// A segment's result: a boolean.
+    static func membership(_ value: LuaValue) throws(Bad) -> Bool {
+        guard case .boolean(let member) = value else {
+            throw Bad(field: nil, message: "expected true or false, got \(describe(value))",
+                      hint: "return a boolean (`return x ~= nil and x > 90`, not `return x`)")
+        }
+        return member
+    }
+
+    /// `triggers`' result: a list of { campaign = ..., reason = ... }.
+    static func campaigns(_ value: LuaValue) throws(Bad) -> [CampaignRequest] {
+        let list = try list(value, what: "a list of campaigns", example: "return { { campaign = \"win_back\", reason = \"...\" } }")
+        var requests: [CampaignRequest] = []
+        for (index, item) in list.enumerated() {
+            let place = "[\(index + 1)]"
+            guard let table = item.tableValue, table.array.isEmpty, table.integerKeys.isEmpty else {
+                throw Bad(field: place, message: "expected a campaign table, got \(describe(item))",
+                          hint: "each entry is { campaign = \"win_back\", reason = \"...\" }")
+            }
+            if let unknown = table.fields.keys.filter({ $0 != "campaign" && $0 != "reason" }).sorted().first {
+                throw Bad(field: "\(place).\(unknown)", message: "unknown field", hint: "a campaign request holds campaign and reason")
+            }
+            guard case .string(let campaign) = table.fields["campaign"] ?? .nil, !campaign.isEmpty else {
+                throw Bad(field: "\(place).campaign", message: "expected a campaign name, got \(describe(table.fields["campaign"] ?? .nil))",
+                          hint: "name the campaign to start")
+            }
+            guard case .string(let reason) = table.fields["reason"] ?? .nil, !reason.isEmpty, reason.count <= maximumReasonLength else {
+                throw Bad(field: "\(place).reason", message: "expected a non-empty string of at most \(maximumReasonLength) characters, got \(describe(table.fields["reason"] ?? .nil))",
+                          hint: "say why, in words the campaign team reads")
+            }
+            requests.append(CampaignRequest(campaign: campaign, reason: reason))
+        }
+        return requests
+    }
+
+    // MARK: Helpers
+
+    private static func list(_ value: LuaValue, what: String, example: String) throws(Bad) -> [LuaValue] {
+        switch value {
+        case .nil: return []
+        case .table(let table) where table.fields.isEmpty && table.integerKeys.isEmpty: return table.array
+        default: throw Bad(field: nil, message: "expected \(what), got \(describe(value))", hint: "return a list, even of one: \(example)")
+        }
+    }
+
+    private static func integer(_ value: LuaValue?, field: String, in range: ClosedRange<Int64>, hint: String) throws(Bad) -> Int64 {
+        switch value ?? .nil {
+        case .integer(let number) where range.contains(number):
+            return number
+        case .integer(let number):
+            throw Bad(field: field, message: "\(number) is out of range (\(range.lowerBound)...\(range.upperBound))", hint: hint)
+        case let other:
+            throw Bad(field: field, message: "expected an integer, got \(describe(other))", hint: hint)
+        }
+    }
+
+    /// "the float 2.5", "a string \"x\"", "nil", "a table".
+    static func describe(_ value: LuaValue) -> String {
+        switch value {
+        case .nil: "nil"
+        case .boolean(let flag): "the boolean \(flag)"
+        case .integer(let number): "the integer \(number)"
+        case .number(let number): "the float \(number)"
+        case .string(let text): "the string \"\(text.prefix(40))\""
+        case .table: "a table"
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Logging
+import RetentionKit
+import Synchronization
+
+/// One runtime with every plugin of a ``LuaPlugins`` loaded, shared by the rules built on it.
+///
+/// The rules must be `Sendable` (the engine's protocols are), a Lua state must be used by one
+/// thread at a time: the runtime sits behind a mutex. An engine applies events one at a time,
+/// so the lock is never contended; for two cores, give each engine its own rule set
+/// (``LuaPlugins/ruleSet(program:)`` makes a new runtime each time).
+final class PluginHost: Sendable {
+    /// A hook of one plugin.
+    struct Hook: Hashable, Sendable {
+        var plugin: Int
+        var path: String
+    }
+
+    private struct State {
+        let runtime: LuaRuntime
+        var functions: [Hook: LuaFunction]
+        var profile: [Hook: HookProfile]?
+    }
+
+    let manifests: [PluginManifest]
+    let program: Program
+    private let state: Mutex<State>
+
+    init(plugins: LuaPlugins, program: Program) throws(PluginError) {
+        manifests = plugins.manifests
+        self.program = program
+        let runtime: LuaRuntime
+        var functions: [Hook: LuaFunction] = [:]
+        do {
+            runtime = try LuaRuntime(limits: plugins.limits, argumentTables: plugins.argumentTables, logger: plugins.logger)
+            try HostLibrary.register(in: runtime, configuration: plugins.configuration, program: program, logger: plugins.logger)
+        } catch {
+            throw PluginError(error, code: .load, plugin: nil, hook: nil)
+        }
+        for (index, source) in plugins.sources.enumerated() {
+            let manifest = plugins.manifests[index]
+            do {
+                let plugin = try runtime.load(plugin: source.file, source: source.text)
+                var paths = manifest.segments.map { "segments.\($0)" }
+                if manifest.earns { paths.append("earn") }
+                if manifest.decidesTier { paths.append("tier") }
+                if manifest.triggers { paths.append("triggers") }
+                for path in paths {
+                    functions[Hook(plugin: index, path: path)] = try runtime.function(path, in: plugin)
+                }
+            } catch {
+                throw PluginError(error, code: .load, plugin: manifest.name, hook: nil)
+            }
+        }
+        state = Mutex(State(runtime: runtime, functions: functions, profile: plugins.profiling ? [:] : nil))
+    }
+
+    /// Calls a hook with the arguments `build` appends, seeding `math.random` from `seed`
+    /// (the event's id); a failure names the plugin and hook.
+    func call(_ hook: Hook, seed: String, arguments build: @Sendable (inout LuaArguments) -> Void) throws(PluginError) -> LuaValue {
+        let seed = Self.fnv1a(seed)
+        let manifest = manifests[hook.plugin]
+        let result = state.withLock { state -> Result<LuaValue, LuaError> in
+            guard let function = state.functions[hook] else {
+                preconditionFailure("hook \(hook.path) of plugin \(hook.plugin) was never resolved")
+            }
+            let clock = ContinuousClock()
+            let start = state.profile == nil ? nil : clock.now
+            let result: Result<LuaValue, LuaError>
+            do throws(LuaError) {
+                result = .success(try state.runtime.call(function, seed: seed, arguments: build))
+            } catch {
+                result = .failure(error)
+            }
+            if let start {
+                let elapsed = clock.now - start
+                let failed = if case .failure = result { true } else { false }
+                state.profile?[hook, default: HookProfile(plugin: manifest.name, hook: hook.path)]
+                    .record(instructions: state.runtime.lastInstructionCount, duration: elapsed, failed: failed)
+            }
+            return result
+        }
+        switch result {
+        case .success(let value): return value
+        case .failure(let error): throw PluginError(error, code: .hookFailed, plugin: manifests[hook.plugin].name, hook: hook.path)
+        }
+    }
+
+    /// A bad result of `hook`, as the error the engine reports.
+    func badResult(_ bad: HookResults.Bad, hook: Hook) -> PluginError {
+        let manifest = manifests[hook.plugin]
+        return PluginError(code: .badResult, file: manifest.file, plugin: manifest.name, hook: hook.path, field: bad.field,
+                           message: bad.message, hint: bad.hint)
+    }
+
+    /// What each hook has cost so far (empty unless profiling was asked for).
+    var profile: [HookProfile] {
+        state.withLock { state in
+            (state.profile ?? [:]).values.sorted { ($0.plugin, $0.hook) < ($1.plugin, $1.hook) }
+        }
+    }
+
+    /// Bytes the runtime holds.
+    var memoryInUse: Int { state.withLock { $0.runtime.memoryInUse } }
+
+    /// FNV-1a, 64 bits: a seed (and a source hash) that is the same in every process.
+    static func fnv1a(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        return hash
+    }
+}
+
+/// What one hook of one plugin has cost: calls, instructions and time.
+public struct HookProfile: Sendable, Hashable {
+    /// The plugin's name.
+    public var plugin: String
+    /// The hook ("earn", "segments.at_risk").
+    public var hook: String
+    /// Calls made, and how many of them failed.
+    public var calls = 0
+    public var failures = 0
+    /// VM instructions over all calls (to the nearest ``LuaLimits/checkInterval``), and the
+    /// most one call ran.
+    public var instructions: Int64 = 0
+    public var maximumInstructions: Int64 = 0
+    /// Wall-clock time over all calls, arguments and results included.
+    public var duration: Duration = .zero
+
+    public init(plugin: String, hook: String) {
+        self.plugin = plugin
+        self.hook = hook
+    }
+
+    mutating func record(instructions: Int64, duration: Duration, failed: Bool) {
+        calls += 1
+        if failed { failures += 1 }
+        self.instructions += instructions
+        maximumInstructions = max(maximumInstructions, instructions)
+        self.duration += duration
+    }
+}
