@@ -29,7 +29,10 @@ let package = Package(
         .target(name: "SyntheticStore", dependencies: [.product(name: "RetentionKit", package: "RetentionKit")]),
         .executableTarget(
             name: "engine-replay",
-            dependencies: ["SyntheticStore", .product(name: "RetentionKit", package: "RetentionKit")]
+            dependencies: [
+                "SyntheticStore", .product(name: "RetentionKit", package: "RetentionKit"),
+                .product(name: "RetentionLua", package: "RetentionKit"),
+            ]
         ),
         // The same two paths under package-benchmark (wall clock, instructions, mallocs).
         .executableTarget(

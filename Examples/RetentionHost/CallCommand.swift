@@ -13,7 +13,7 @@ struct CallCommand: ParsableCommand {
             The results print as a JSON array, keys sorted.
 
             Example:
-              retention-host call Plugins/points.lua earn --args '[{"total": 2550, "lines": []}]'
+              retention-host call Plugins/review-points.lua earn --args '[{"type": "review_posted", "review": {"sku": "MUG", "has_media": true}}, {"rewarded_review_skus": {}}]'
             """
     )
 
@@ -39,6 +39,7 @@ struct CallCommand: ParsableCommand {
         let results: [LuaValue]
         do {
             let runtime = try LuaRuntime(argumentTables: .readOnly)
+            try LuaPlugins.registerLibrary(in: runtime)
             let plugin = try runtime.load(contentsOf: file)
             let resolved = try runtime.function(function, in: plugin)
             results = try runtime.callReturningAll(resolved, seed: seed, arguments: arguments)

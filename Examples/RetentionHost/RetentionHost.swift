@@ -9,7 +9,8 @@ struct RetentionHost: ParsableCommand {
         discussion: """
             Examples:
               retention-host check Plugins
-              retention-host call Plugins/points.lua earn --args '[{"total": 2550}]'
+              retention-host check Plugins --profile --events Examples/Store/events.jsonl
+              retention-host call Plugins/review-points.lua earn --args '[{"type": "review_posted", "review": {"sku": "MUG", "has_media": true}}, {"rewarded_review_skus": {}}]'
             """,
         subcommands: [CheckCommand.self, CallCommand.self]
     )

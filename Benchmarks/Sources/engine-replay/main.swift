@@ -1,25 +1,28 @@
 import Foundation
+import Synchronization
 import RetentionKit
+import RetentionLua
 import SyntheticStore
 
-// Replays a synthetic store through the engine with the built-in program (purchase points with
-// category multipliers and a first-order bonus, reviews, birthdays, spend tiers with a bonus):
-// from decoded events, and from JSON Lines text (reading included). Prints events/s, the ratio
-// to the target, and memory per customer.
+// Replays a synthetic store through the engine under the reference program (purchase, review,
+// referral and birthday points; spend tiers with multipliers and an upgrade bonus; RFM segments;
+// win-back and service-recovery triggers): built in, from decoded events and from JSON Lines
+// (reading included); then, with --lua PLUGINS, the same program as the Lua plugin library, on
+// one core and on two (customers partitioned, a runtime per partition). Prints events/s, ratios
+// and memory per customer.
+//
+//   engine-replay [CUSTOMERS] [--decoded-only] [--purchase-only] [--lua ../Plugins]
+//   engine-replay [CUSTOMERS] --export FILE.jsonl      writes the store as JSON Lines and stops
 
-let customers = Int(CommandLine.arguments.dropFirst().first { $0.first != "-" } ?? "") ?? 100_000
-let decodedOnly = CommandLine.arguments.contains("--decoded-only")
-let purchaseOnly = CommandLine.arguments.contains("--purchase-only")
-let tiers = try SpendTiers(measure: .spend(.usd), tiers: [
-    Tier("bronze", from: 0), Tier("silver", from: 250_00, keepAt: 200_00, earnMultiplierPercent: 125),
-    Tier("gold", from: 750_00, keepAt: 600_00, earnMultiplierPercent: 150),
-])
-let purchase = PurchasePoints(categoryMultipliers: ["coffee": 2], firstOrderBonus: 50)
-let rules = purchaseOnly
-    ? RuleSet(earning: [purchase])
-    : RuleSet(earning: [purchase, ReviewPoints(), BirthdayPoints(points: 200), TierBonus(points: ["silver": 100, "gold": 250])], tiers: tiers)
-print(purchaseOnly ? "program: purchase points only" : "program: purchase, review, birthday points; spend tiers with a bonus")
-let program = Program(currencies: [.usd], returnWindowDays: 30, ledger: LedgerPolicy(lotExpiry: LotExpiry(days: 365)))
+let arguments = CommandLine.arguments.dropFirst()
+func option(_ name: String) -> String? {
+    guard let index = arguments.firstIndex(of: name), arguments.index(after: index) < arguments.endIndex else { return nil }
+    return arguments[arguments.index(after: index)]
+}
+let customers = Int(arguments.first { $0.first != "-" && Int($0) != nil } ?? "") ?? 100_000
+let decodedOnly = arguments.contains("--decoded-only")
+let purchaseOnly = arguments.contains("--purchase-only")
+let program = ReferenceProgram.program
 
 func residentBytes() -> Int {
     guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
@@ -37,6 +40,14 @@ var start = clock.now
 let events = SyntheticStore(customers: customers).events()
 print("synthetic store: \(customers) customers, \(events.count) events, generated in \(String(format: "%.1f", seconds(clock.now - start))) s")
 
+if let path = option("--export") {
+    var text = ""
+    for event in events { text += event.json.text + "\n" }
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    print("wrote \(path)")
+    exit(0)
+}
+
 /// Applies every event; returns (applied, rejected).
 func replay(_ events: [Event], into engine: inout Engine) -> (Int, Int) {
     var applied = 0
@@ -51,17 +62,63 @@ func replay(_ events: [Event], into engine: inout Engine) -> (Int, Int) {
     return (applied, rejected)
 }
 
+let rules = purchaseOnly
+    ? RuleSet(earning: [PurchasePoints(categoryMultipliers: ["coffee": 2], firstOrderBonus: 50)])
+    : try ReferenceProgram.builtInRules()
+print(purchaseOnly ? "program: purchase points only" : "program: the reference program (earning, tiers, segments, triggers)")
+
 let before = residentBytes()
 var engine = Engine(program: program, rules: rules)
 start = clock.now
 let (applied, rejected) = replay(events, into: &engine)
 let decodedSeconds = seconds(clock.now - start)
+let builtInRate = Double(events.count) / decodedSeconds
 let after = residentBytes()
 let entries = engine.customerIDs.reduce(0) { $0 + (engine.account(of: $1)?.entries.count ?? 0) }
-print(String(format: "  from decoded events: %.0f events/s (%.2fx the 1,000,000 target); %d applied, %d rejected",
-             Double(events.count) / decodedSeconds, Double(events.count) / decodedSeconds / 1_000_000, applied, rejected))
+print(String(format: "  built in, from decoded events: %.0f events/s (%.2fx the 1,000,000 target); %d applied, %d rejected",
+             builtInRate, builtInRate / 1_000_000, applied, rejected))
 print(String(format: "  memory: %.0f bytes per customer, with %d ledger entries (%.1f per customer)",
              Double(after - before) / Double(customers), entries, Double(entries) / Double(customers)))
+
+if let folder = option("--lua") {
+    let files = ReferenceProgram.pluginFiles.map { "\(folder)/\($0)" }
+    let plugins = try LuaPlugins(files: files, program: program)
+    // One core: one engine, one runtime.
+    var lua = Engine(program: program, rules: try plugins.ruleSet().rules)
+    start = clock.now
+    let (luaApplied, luaRejected) = replay(events, into: &lua)
+    let luaRate = Double(events.count) / seconds(clock.now - start)
+    let same = engine.customerIDs.allSatisfy { engine.account(of: $0) == lua.account(of: $0) }
+    print(String(format: "  Lua plugin library, one core: %.0f events/s, %.2fx the built-in program (target 0.40x); %d applied, %d rejected; same ledgers: %@",
+                 luaRate, luaRate / builtInRate, luaApplied, luaRejected, same ? "yes" : "NO"))
+    // Two cores: customers split by a stable hash, clock events to both partitions.
+    let pool = try LuaRuntimePool<Void>(count: 2) { _ in () }
+    var partitions: [[Event]] = [[], []]
+    for event in events {
+        if let customer = event.customerID {
+            partitions[pool.index(forKey: customer)].append(event)
+        } else {
+            partitions[0].append(event)
+            partitions[1].append(event)
+        }
+    }
+    let ruleSets = try [plugins.ruleSet(), plugins.ruleSet()]
+    let results = Mutex<[Int: Engine]>([:])
+    start = clock.now
+    let split = partitions
+    DispatchQueue.concurrentPerform(iterations: 2) { part in
+        var partEngine = Engine(program: program, rules: ruleSets[part].rules)
+        _ = replay(split[part], into: &partEngine)
+        results.withLock { $0[part] = partEngine }
+    }
+    let twoRate = Double(events.count) / seconds(clock.now - start)
+    let parts = results.withLock { $0 }
+    let agree = engine.customerIDs.allSatisfy { id in
+        parts.values.contains { $0.account(of: id) == engine.account(of: id) && $0.account(of: id) != nil }
+    }
+    print(String(format: "  Lua plugin library, two cores (customers partitioned): %.0f events/s, %.2fx one core; same ledgers: %@",
+                 twoRate, twoRate / luaRate, agree ? "yes" : "NO"))
+}
 
 if decodedOnly { exit(0) }
 var text = ""
@@ -75,7 +132,7 @@ parsed.reserveCapacity(events.count)
 for line in EventLines(bytes) { if case .success(let event) = line.result { parsed.append(event) } }
 _ = replay(parsed, into: &fromFile)
 let fileSeconds = seconds(clock.now - start)
-print(String(format: "  from JSON Lines (%d MiB, reading included): %.0f events/s (%.2fx the 500,000 target)",
+print(String(format: "  built in, from JSON Lines (%d MiB, reading included): %.0f events/s (%.2fx the 500,000 target)",
              bytes.count >> 20, Double(events.count) / fileSeconds, Double(events.count) / fileSeconds / 500_000))
 let same = engine.customerIDs.allSatisfy { engine.account(of: $0) == fromFile.account(of: $0) }
 print("  both replays agree: \(same)")

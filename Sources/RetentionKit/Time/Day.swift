@@ -48,14 +48,29 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The year, month and day of month.
     public var civil: (year: Int, month: Int, day: Int) { Day.civilFromDays(Int(number)) }
 
-    /// "YYYY-MM-DD".
+    /// "YYYY-MM-DD" (years outside 0...9999 are written in full, with a sign when negative).
     public var iso: String {
         let (year, month, day) = civil
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        guard (0...9999).contains(year) else {
+            func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+            return "\(year)-\(pad(month))-\(pad(day))"
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        // Rules ask for dates on every call; ten ASCII digits and dashes are written directly
+        // (a small string, no interpolation or intermediate strings).
+        return String(unsafeUninitializedCapacity: 10) { buffer in
+            func digit(_ value: Int) -> UInt8 { UInt8(truncatingIfNeeded: 48 + value) }
+            buffer[0] = digit(year / 1000)
+            buffer[1] = digit(year / 100 % 10)
+            buffer[2] = digit(year / 10 % 10)
+            buffer[3] = digit(year % 10)
+            buffer[4] = 45
+            buffer[5] = digit(month / 10)
+            buffer[6] = digit(month % 10)
+            buffer[7] = 45
+            buffer[8] = digit(day / 10)
+            buffer[9] = digit(day % 10)
+            return 10
+        }
     }
 
     public var description: String { iso }

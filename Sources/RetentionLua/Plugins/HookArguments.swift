@@ -55,7 +55,7 @@ struct EventArgument: LuaEncodable {
         case .orderReturned(let returned):
             table.set("order_id", returned.orderID)
             if let lines = returned.lines {
-                table.setTable("return") { fields in fields.set("lines", lines.map(LineQuantityArgument.init)) }
+                table.setTable("returned") { fields in fields.set("lines", lines.map(LineQuantityArgument.init)) }
             }
         case .reviewPosted(let review):
             table.setTable("review") { fields in

@@ -130,6 +130,15 @@ public struct LuaPlugins: Sendable {
         return manifests
     }
 
+    /// Gives a runtime of your own the `retention` library plugins call (register it before
+    /// loading them), for calling a plugin's functions directly, as `retention-host call` does.
+    public static func registerLibrary(
+        in runtime: LuaRuntime, program: Program = Program(), configuration: LuaValue = .nil,
+        logger: Logger = Logger(label: "RetentionLua.plugins")
+    ) throws(LuaError) {
+        try HostLibrary.register(in: runtime, configuration: configuration, program: program, logger: logger)
+    }
+
     /// The plugins as the engine's rules, on a runtime of their own. Make one per engine (an
     /// engine per core, with customers partitioned, uses both cores).
     public func ruleSet() throws(PluginError) -> LuaRuleSet {

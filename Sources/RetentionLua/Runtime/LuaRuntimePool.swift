@@ -9,7 +9,8 @@ import Synchronization
 ///
 /// ```swift
 /// let pool = try LuaRuntimePool(count: 2) { runtime in
-///     let plugin = try runtime.load(contentsOf: "Plugins/points.lua")
+///     try LuaPlugins.registerLibrary(in: runtime)
+///     let plugin = try runtime.load(contentsOf: "Plugins/review-points.lua")
 ///     return try runtime.function("earn", in: plugin)
 /// }
 /// let points = try pool.withRuntime(forKey: "customer-42") { runtime, earn in
