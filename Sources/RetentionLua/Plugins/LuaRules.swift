@@ -13,17 +13,15 @@ struct LuaEarningRule: EarningRule {
     let hook: PluginHost.Hook
 
     func awards(for event: Event, customer: CustomerView, program: Program) throws -> RuleDecision {
-        let result = try host.call(hook, seed: event.id) { arguments in
-            arguments.append(EventArgument(event: event, program: program))
-            arguments.append(CustomerArgument(view: customer))
-        }
         var orderLines: Int?
         if case .orderPlaced(let order) = event.payload { orderLines = order.lines.count }
-        do {
-            return RuleDecision(awards: try HookResults.awards(result, orderLines: orderLines))
-        } catch {
-            throw host.badResult(error, hook: hook)
+        let awards = try host.call(hook, seed: event.id) { arguments in
+            arguments.append(EventArgument(event: event, program: program))
+            arguments.append(CustomerArgument(view: customer))
+        } checkedBy: { (result) throws(HookResults.Bad) in
+            try HookResults.awards(result, orderLines: orderLines)
         }
+        return RuleDecision(awards: awards)
     }
 }
 
@@ -39,13 +37,10 @@ struct LuaTierPolicy: TierPolicy {
     func earnMultiplierPercent(for tier: String) -> Int64 { multipliers[tier] ?? 100 }
 
     func assess(_ customer: CustomerView) throws -> TierAssessment {
-        let result = try host.call(hook, seed: customer.id) { arguments in
+        try host.call(hook, seed: customer.id) { arguments in
             arguments.append(CustomerArgument(view: customer))
-        }
-        do {
-            return try HookResults.tier(result, tiers: tiers, policy: name)
-        } catch {
-            throw host.badResult(error, hook: hook)
+        } checkedBy: { (result) throws(HookResults.Bad) in
+            try HookResults.tier(result, tiers: tiers, policy: name)
         }
     }
 }
@@ -57,14 +52,8 @@ struct LuaSegmentDefinition: SegmentDefinition {
     let hook: PluginHost.Hook
 
     func contains(_ customer: CustomerView) throws -> Bool {
-        let result = try host.call(hook, seed: customer.id) { arguments in
-            arguments.append(CustomerArgument(view: customer))
-        }
-        do {
-            return try HookResults.membership(result)
-        } catch {
-            throw host.badResult(error, hook: hook)
-        }
+        try host.call(hook, seed: customer.id, arguments: { $0.append(CustomerArgument(view: customer)) },
+                      checkedBy: HookResults.membership)
     }
 }
 
@@ -75,14 +64,10 @@ struct LuaCampaignTrigger: CampaignTrigger {
     let hook: PluginHost.Hook
 
     func actions(for event: Event, customer: CustomerView) throws -> [CampaignRequest] {
-        let result = try host.call(hook, seed: event.id) { arguments in
-            arguments.append(EventArgument(event: event, program: host.program))
+        let program = host.program
+        return try host.call(hook, seed: event.id, arguments: { arguments in
+            arguments.append(EventArgument(event: event, program: program))
             arguments.append(CustomerArgument(view: customer))
-        }
-        do {
-            return try HookResults.campaigns(result)
-        } catch {
-            throw host.badResult(error, hook: hook)
-        }
+        }, checkedBy: HookResults.campaigns)
     }
 }

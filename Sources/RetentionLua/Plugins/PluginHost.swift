@@ -85,11 +85,20 @@ final class PluginHost: Sendable {
         }
     }
 
-    /// A bad result of `hook`, as the error the engine reports.
-    func badResult(_ bad: HookResults.Bad, hook: Hook) -> PluginError {
-        let manifest = manifests[hook.plugin]
-        return PluginError(code: .badResult, file: manifest.file, plugin: manifest.name, hook: hook.path, field: bad.field,
-                           message: bad.message, hint: bad.hint)
+    /// Calls a hook and checks its result with `check`; a bad result is an error naming the
+    /// plugin, the hook and the field.
+    func call<Checked>(
+        _ hook: Hook, seed: String, arguments build: @Sendable (inout LuaArguments) -> Void,
+        checkedBy check: (LuaValue) throws(HookResults.Bad) -> Checked
+    ) throws(PluginError) -> Checked {
+        let result = try call(hook, seed: seed, arguments: build)
+        do {
+            return try check(result)
+        } catch {
+            let manifest = manifests[hook.plugin]
+            throw PluginError(code: .badResult, file: manifest.file, plugin: manifest.name, hook: hook.path, field: error.field,
+                              message: error.message, hint: error.hint)
+        }
     }
 
     /// What each hook has cost so far (empty unless profiling was asked for).
