@@ -137,16 +137,7 @@ enum ProfileTable {
         var byHook: [String: HookProfile] = [:]
         for item in a + b {
             let key = "\(item.plugin)\u{0}\(item.hook)"
-            guard var total = byHook[key] else {
-                byHook[key] = item
-                continue
-            }
-            total.calls += item.calls
-            total.failures += item.failures
-            total.instructions += item.instructions
-            total.maximumInstructions = max(total.maximumInstructions, item.maximumInstructions)
-            total.duration += item.duration
-            byHook[key] = total
+            byHook[key, default: HookProfile(plugin: item.plugin, hook: item.hook)].add(item)
         }
         return byHook.values.sorted { ($0.plugin, $0.hook) < ($1.plugin, $1.hook) }
     }

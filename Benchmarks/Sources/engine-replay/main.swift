@@ -92,11 +92,10 @@ if let folder = option("--lua") {
     print(String(format: "  Lua plugin library, one core: %.0f events/s, %.2fx the built-in program (target 0.40x); %d applied, %d rejected; same ledgers: %@",
                  luaRate, luaRate / builtInRate, luaApplied, luaRejected, same ? "yes" : "NO"))
     // Two cores: customers split by a stable hash, clock events to both partitions.
-    let pool = try LuaRuntimePool<Void>(count: 2) { _ in () }
     var partitions: [[Event]] = [[], []]
     for event in events {
         if let customer = event.customerID {
-            partitions[pool.index(forKey: customer)].append(event)
+            partitions[Partition.index(forKey: customer, count: 2)].append(event)
         } else {
             partitions[0].append(event)
             partitions[1].append(event)

@@ -19,7 +19,9 @@ import RetentionKit
 public struct LuaPlugins: Sendable {
     /// A plugin's source text and the file name it goes by.
     public struct Source: Sendable, Hashable {
+        /// The name errors and tracebacks show: the file's path, or a name of your choosing.
         public var file: String
+        /// The Lua source text.
         public var text: String
 
         public init(file: String, text: String) {
@@ -104,7 +106,7 @@ public struct LuaPlugins: Sendable {
             } catch {
                 throw PluginError(error, code: .load, plugin: nil, hook: nil)
             }
-            let hash = String(PluginHost.fnv1a(source.text), radix: 16)
+            let hash = String(Partition.fnv1a(source.text), radix: 16)
             let manifest = try PluginManifest(file: source.file, exports: exports, sourceHash: hash)
             func clash(_ field: String, _ message: String, _ hint: String) -> PluginError {
                 PluginError(code: .contract, file: source.file, plugin: manifest.name, field: field, message: message, hint: hint)

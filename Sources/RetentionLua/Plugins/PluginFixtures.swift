@@ -30,17 +30,20 @@ public struct PluginTestCase: Sendable {
     /// Events expected to be rejected.
     public var rejected: Set<String>
 
+    /// The figures an expectation may name.
     public static let expectationFields: Set<String> = ["available", "pending", "lifetime", "tier", "segments", "campaigns"]
 }
 
 /// What running one case gave.
 public struct PluginTestResult: Sendable {
+    /// The case that ran.
     public var testCase: PluginTestCase
     /// One line per difference ("ana.available: expected 70, got 50"); empty when it passed.
     public var differences: [String]
     /// What each hook cost while the case ran (empty unless the plugins were loaded with
     /// `profiling: true`).
     public var profile: [HookProfile]
+    /// Whether everything was as expected.
     public var passed: Bool { differences.isEmpty }
 }
 

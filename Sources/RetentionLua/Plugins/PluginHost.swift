@@ -57,7 +57,7 @@ final class PluginHost: Sendable {
     /// Calls a hook with the arguments `build` appends, seeding `math.random` from `seed`
     /// (the event's id); a failure names the plugin and hook.
     func call(_ hook: Hook, seed: String, arguments build: @Sendable (inout LuaArguments) -> Void) throws(PluginError) -> LuaValue {
-        let seed = Self.fnv1a(seed)
+        let seed = Partition.fnv1a(seed)
         let manifest = manifests[hook.plugin]
         let result = state.withLock { state -> Result<LuaValue, LuaError> in
             guard let function = state.functions[hook] else {
@@ -110,16 +110,6 @@ final class PluginHost: Sendable {
 
     /// Bytes the runtime holds.
     var memoryInUse: Int { state.withLock { $0.runtime.memoryInUse } }
-
-    /// FNV-1a, 64 bits: a seed (and a source hash) that is the same in every process.
-    static func fnv1a(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x100_0000_01b3
-        }
-        return hash
-    }
 }
 
 /// What one hook of one plugin has cost: calls, instructions and time.
@@ -128,12 +118,14 @@ public struct HookProfile: Sendable, Hashable {
     public var plugin: String
     /// The hook ("earn", "segments.at_risk").
     public var hook: String
-    /// Calls made, and how many of them failed.
+    /// Calls made.
     public var calls = 0
+    /// Calls that failed (an error, a budget stop).
     public var failures = 0
-    /// VM instructions over all calls (to the nearest ``LuaLimits/checkInterval``), and the
-    /// most one call ran.
+    /// VM instructions over all calls (to the nearest ``LuaLimits/checkInterval``; every one
+    /// when profiling).
     public var instructions: Int64 = 0
+    /// The most instructions one call ran.
     public var maximumInstructions: Int64 = 0
     /// Wall-clock time over all calls, arguments and results included.
     public var duration: Duration = .zero
@@ -141,6 +133,15 @@ public struct HookProfile: Sendable, Hashable {
     public init(plugin: String, hook: String) {
         self.plugin = plugin
         self.hook = hook
+    }
+
+    /// Adds another profile of the same hook (from another run or rule set).
+    public mutating func add(_ other: HookProfile) {
+        calls += other.calls
+        failures += other.failures
+        instructions += other.instructions
+        maximumInstructions = max(maximumInstructions, other.maximumInstructions)
+        duration += other.duration
     }
 
     mutating func record(instructions: Int64, duration: Duration, failed: Bool) {

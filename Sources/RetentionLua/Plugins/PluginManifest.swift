@@ -32,9 +32,11 @@ public struct PluginManifest: Sendable, Hashable {
     public var priority: Int
     /// What it does, in a sentence.
     public var summary: String?
-    /// Whether it defines `earn`, `tier` and `triggers`.
+    /// Whether it defines `earn`.
     public var earns: Bool
+    /// Whether it defines `tier` (at most one loaded plugin may).
     public var decidesTier: Bool
+    /// Whether it defines `triggers`.
     public var triggers: Bool
     /// The segments it defines, sorted.
     public var segments: [String]

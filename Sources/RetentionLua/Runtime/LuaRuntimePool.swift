@@ -48,14 +48,9 @@ public final class LuaRuntimePool<Context>: Sendable {
         self.members = members
     }
 
-    /// The runtime index that `key` maps to: FNV-1a of its UTF-8 bytes, modulo ``count``.
+    /// The runtime index that `key` maps to (``Partition/index(forKey:count:)``).
     public func index(forKey key: String) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x100_0000_01b3
-        }
-        return Int(hash % UInt64(members.count))
+        Partition.index(forKey: key, count: members.count)
     }
 
     /// Runs `body` with exclusive use of the runtime for `key`.
