@@ -7,12 +7,14 @@ let package = Package(
     products: [
         .library(name: "RetentionKit", targets: ["RetentionKit"]),
         .library(name: "RetentionLua", targets: ["RetentionLua"]),
+        .library(name: "RetentionSQLite", targets: ["RetentionSQLite"]),
         .executable(name: "retention-host", targets: ["RetentionHost"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Lua 5.4 itself, from the system.
@@ -36,11 +38,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The embedded store: one SQLite file, through GRDB.
+        .target(
+            name: "RetentionSQLite",
+            dependencies: ["RetentionKit", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "RetentionHost",
             dependencies: [
                 "RetentionLua",
                 "RetentionKit",
+                "RetentionSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -64,6 +72,11 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // One suite for every store: the in-memory store and SQLite.
+        .testTarget(
+            name: "RetentionStoreTests",
+            dependencies: ["RetentionKit", "RetentionSQLite", "RetentionFixtures", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "RetentionHostTests",

@@ -1,5 +1,5 @@
 /// Everything the engine keeps about one customer.
-struct CustomerState: Sendable {
+struct CustomerState: Sendable, Codable {
     var profile: CustomerProfile
     let createdOn: Day
     var account: LoyaltyAccount
@@ -39,6 +39,13 @@ struct CustomerState: Sendable {
     var referral: ReferralRecord?
     /// As a referrer: the days of the referrals accepted.
     var referralDays: [Day] = []
+
+    /// Everything but ``savedBy``, which only means something to the engine that set it.
+    enum CodingKeys: String, CodingKey {
+        case profile, createdOn, account, orders, orderDays, firstOrderID, spent, reviewCount, rewardedReviews
+        case rewardedReviewSKUs, awards, tier, tierRank, tierSince, tierProgress, downgradeDue, reviewedThrough
+        case scheduledReview, mergedInto, segments, referral, referralDays
+    }
 
     init(profile: CustomerProfile, createdOn: Day, policy: LedgerPolicy) {
         self.profile = profile
@@ -264,7 +271,7 @@ struct CustomerState: Sendable {
 }
 
 /// An order as the engine keeps it.
-struct OrderRecord: Sendable {
+struct OrderRecord: Sendable, Codable {
     var order: Order
     var day: Day
     var refunded: Int64 = 0
@@ -275,7 +282,7 @@ struct OrderRecord: Sendable {
 }
 
 /// A referral as the referee's state keeps it.
-struct ReferralRecord: Sendable {
+struct ReferralRecord: Sendable, Codable {
     var referrerID: String
     var orderID: String
     /// The referrer's award group ("referral:<referee id>", the id the referee had then).
@@ -297,7 +304,7 @@ struct OrderSnapshot {
 }
 
 /// An award the engine made, and how much of it has been reversed.
-struct AwardRecord: Sendable {
+struct AwardRecord: Sendable, Codable {
     var key: String
     var points: Int64
     var perLine: [Int: Int64]

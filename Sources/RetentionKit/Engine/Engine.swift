@@ -27,9 +27,11 @@ public struct Engine: Sendable {
     /// The rules it runs.
     public let rules: RuleSet
     /// The latest time the engine has seen.
-    public private(set) var clock: Timestamp?
+    public internal(set) var clock: Timestamp?
 
-    private var seen: Set<String> = []
+    var seen: Set<String> = []
+    /// Positions of customers changed since the last ``takeChanges()``, for a store to write.
+    var changed: Set<Int> = []
     /// Customers live in an array behind an id index, so the engine reads and changes them in
     /// place (a dictionary's getter would copy a customer's whole state on every read).
     var customerIndex: [String: Int] = [:]
@@ -148,6 +150,7 @@ public struct Engine: Sendable {
                 throw EngineError(.customerExists, eventID: event.id, message: "customer '\(profile.id)' already exists; send customer_updated to change it")
             }
             customerIndex[profile.id] = customerStates.count
+            changed.insert(customerStates.count)
             customerStates.append(CustomerState(profile: profile, createdOn: day, policy: program.ledger))
             return Decisions()
         case .customerUpdated(let profile):
@@ -220,6 +223,7 @@ public struct Engine: Sendable {
             undo.append((position, customerStates[position]))
             customerStates[position].savedBy = serial
         }
+        changed.insert(position)
         body(&customerStates[position])
     }
 

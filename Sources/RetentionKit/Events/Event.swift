@@ -12,7 +12,7 @@
 ///     }
 /// }
 /// ```
-public struct Event: Hashable, Sendable {
+public struct Event: Hashable, Sendable, Codable {
     /// Unique across all events; the idempotency key.
     public var id: String
     /// When it happened; the engine's clock is the latest `at` it has seen.
@@ -35,7 +35,7 @@ public struct Event: Hashable, Sendable {
 }
 
 /// What an event says happened.
-public enum EventPayload: Hashable, Sendable {
+public enum EventPayload: Hashable, Sendable, Codable {
     case customerCreated(CustomerProfile)
     /// The fields present replace the customer's; absent ones stay as they are.
     case customerUpdated(CustomerProfile)

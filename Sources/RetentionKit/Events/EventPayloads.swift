@@ -1,5 +1,5 @@
 /// A customer's profile as `customer_created` and `customer_updated` carry it.
-public struct CustomerProfile: Hashable, Sendable {
+public struct CustomerProfile: Hashable, Sendable, Codable {
     /// The identifier.
     public var id: String
     /// The e-mail address, when known.
@@ -30,7 +30,7 @@ public struct CustomerProfile: Hashable, Sendable {
 }
 
 /// A value of a merchant's own field.
-public enum AttributeValue: Hashable, Sendable {
+public enum AttributeValue: Hashable, Sendable, Codable {
     case string(String)
     case integer(Int64)
     case number(Double)
@@ -38,7 +38,7 @@ public enum AttributeValue: Hashable, Sendable {
 }
 
 /// An order as `order_placed` carries it. All amounts are in the order's currency.
-public struct Order: Hashable, Sendable {
+public struct Order: Hashable, Sendable, Codable {
     /// The identifier.
     public var id: String
     /// The customer.
@@ -90,7 +90,7 @@ public struct Order: Hashable, Sendable {
 }
 
 /// One line of an order.
-public struct OrderLine: Hashable, Sendable {
+public struct OrderLine: Hashable, Sendable, Codable {
     /// The product's SKU.
     public var sku: String
     /// The product category, when the store sends it (rules use it for multipliers).
@@ -112,7 +112,7 @@ public struct OrderLine: Hashable, Sendable {
 }
 
 /// The order an `order_paid`, `order_fulfilled` or `order_cancelled` is about.
-public struct OrderReference: Hashable, Sendable {
+public struct OrderReference: Hashable, Sendable, Codable {
     /// The order.
     public var orderID: String
     /// The customer.
@@ -125,7 +125,7 @@ public struct OrderReference: Hashable, Sendable {
 }
 
 /// Units of one SKU, in a refund or a return.
-public struct LineQuantity: Hashable, Sendable {
+public struct LineQuantity: Hashable, Sendable, Codable {
     /// The product's SKU.
     public var sku: String
     /// Units.
@@ -138,7 +138,7 @@ public struct LineQuantity: Hashable, Sendable {
 }
 
 /// Money given back on an order: an amount, and optionally which lines it was for.
-public struct OrderRefund: Hashable, Sendable {
+public struct OrderRefund: Hashable, Sendable, Codable {
     /// The order.
     public var orderID: String
     /// The customer.
@@ -157,7 +157,7 @@ public struct OrderRefund: Hashable, Sendable {
 }
 
 /// Goods sent back; nil lines for the whole order.
-public struct OrderReturn: Hashable, Sendable {
+public struct OrderReturn: Hashable, Sendable, Codable {
     /// The order.
     public var orderID: String
     /// The customer.
@@ -173,7 +173,7 @@ public struct OrderReturn: Hashable, Sendable {
 }
 
 /// A product review.
-public struct Review: Hashable, Sendable {
+public struct Review: Hashable, Sendable, Codable {
     /// The identifier.
     public var id: String
     /// The customer.
@@ -195,7 +195,7 @@ public struct Review: Hashable, Sendable {
 }
 
 /// A referred customer's qualifying order.
-public struct Referral: Hashable, Sendable {
+public struct Referral: Hashable, Sendable, Codable {
     /// The customer who referred.
     public var referrerID: String
     /// The customer who was referred.
@@ -211,7 +211,7 @@ public struct Referral: Hashable, Sendable {
 }
 
 /// Points spent on a reward.
-public struct Redemption: Hashable, Sendable {
+public struct Redemption: Hashable, Sendable, Codable {
     /// Unique per redemption; redeeming the same id twice spends once.
     public var id: String
     /// The customer.
@@ -230,7 +230,7 @@ public struct Redemption: Hashable, Sendable {
 }
 
 /// A merchant-defined event.
-public struct CustomEvent: Hashable, Sendable {
+public struct CustomEvent: Hashable, Sendable, Codable {
     /// What happened ("instagram_follow", "newsletter_signup").
     public var name: String
     /// The customer.

@@ -1,8 +1,8 @@
 /// One line of a customer's points ledger. Entries are never edited or deleted: a correction is
 /// a new entry.
-public struct LedgerEntry: Hashable, Sendable {
+public struct LedgerEntry: Hashable, Sendable, Codable {
     /// What the entry did.
-    public enum Kind: String, Hashable, Sendable {
+    public enum Kind: String, Hashable, Sendable, Codable {
         /// Points awarded (pending until ``LedgerEntry/availableOn``, then available).
         case earned
         /// Points spent on a reward.
@@ -49,7 +49,7 @@ public struct LedgerEntry: Hashable, Sendable {
 }
 
 /// Points taken from one earned entry.
-public struct LotUse: Hashable, Sendable {
+public struct LotUse: Hashable, Sendable, Codable {
     /// The key of the earned (or upward adjusted) entry.
     public var lot: String
     /// How many of that entry's points were used.
@@ -62,7 +62,7 @@ public struct LotUse: Hashable, Sendable {
 }
 
 /// What caused a ledger entry: the event, the rule, and for purchases the order and its lines.
-public struct LedgerSource: Hashable, Sendable {
+public struct LedgerSource: Hashable, Sendable, Codable {
     /// The event's id.
     public var eventID: String
     /// The rule that made the decision (a plugin or built-in rule), when one did.

@@ -5,9 +5,9 @@
 /// policy.lotExpiry = LotExpiry(days: 365, roundedUpTo: .month) // points last a year, to month end
 /// policy.inactivityExpiryDays = 540                            // or 18 months without activity
 /// ```
-public struct LedgerPolicy: Hashable, Sendable {
+public struct LedgerPolicy: Hashable, Sendable, Codable {
     /// What happens when a reversal wants points the customer has already spent.
-    public enum Reversal: Hashable, Sendable {
+    public enum Reversal: Hashable, Sendable, Codable {
         /// Take back only what is still pending on the reversed award; forgive the rest.
         case pendingOnly
         /// Take what the balance holds and record the rest as debt, settled from the next
@@ -38,9 +38,9 @@ public struct LedgerPolicy: Hashable, Sendable {
 }
 
 /// Per-lot expiry: points earned on a day stay usable through the day this computes.
-public struct LotExpiry: Hashable, Sendable {
+public struct LotExpiry: Hashable, Sendable, Codable {
     /// The period an expiry date is rounded up to the end of.
-    public enum Rounding: Hashable, Sendable { case none, month, quarter, year }
+    public enum Rounding: Hashable, Sendable, Codable { case none, month, quarter, year }
 
     /// Days after earning.
     public var days: Int

@@ -17,9 +17,9 @@
 /// try account.redeem(key: "redeem-7", points: 100, on: day + 31,
 ///                    source: LedgerSource(eventID: "evt-9", reason: "reward: free coffee"))
 /// ```
-public struct LoyaltyAccount: Sendable, Equatable {
+public struct LoyaltyAccount: Sendable, Equatable, Codable {
     /// The rules the ledger follows.
-    public let policy: LedgerPolicy
+    public internal(set) var policy: LedgerPolicy
     /// Every entry, oldest first.
     public private(set) var entries: [LedgerEntry] = []
     /// The latest day the account has seen.
@@ -37,7 +37,7 @@ public struct LoyaltyAccount: Sendable, Equatable {
     /// Awards by key: how much each earned and how much of it has been reversed.
     private var awards: [String: Award] = [:]
 
-    struct Lot: Sendable, Equatable {
+    struct Lot: Sendable, Equatable, Codable {
         let key: String
         var sequence: Int
         let earnedOn: Day
@@ -46,7 +46,7 @@ public struct LoyaltyAccount: Sendable, Equatable {
         var remaining: Int64
     }
 
-    struct Award: Sendable, Equatable {
+    struct Award: Sendable, Equatable, Codable {
         let points: Int64
         var reversed: Int64
     }
@@ -436,7 +436,7 @@ public struct PointsBalance: Hashable, Sendable, CustomStringConvertible {
 /// Totals over an account's life. They always satisfy
 /// `earned + adjustedUp + transferredIn − redeemed − expired − reversed − adjustedDown − transferredOut
 /// = available + pending − debt`.
-public struct LedgerTotals: Hashable, Sendable {
+public struct LedgerTotals: Hashable, Sendable, Codable {
     /// Points awarded, including any that settled debt.
     public var earned: Int64 = 0
     /// Points spent on rewards.

@@ -46,7 +46,7 @@ public struct Trigger: CampaignTrigger {
 
 /// A campaign the engine decided to start for a customer: an entry of the outbox a host
 /// delivers.
-public struct CampaignAction: Hashable, Sendable {
+public struct CampaignAction: Hashable, Sendable, Codable {
     /// The customer.
     public var customerID: String
     /// The campaign.

@@ -30,7 +30,7 @@ public struct Segment: SegmentDefinition {
 }
 
 /// A customer joined or left a segment.
-public struct SegmentChange: Hashable, Sendable {
+public struct SegmentChange: Hashable, Sendable, Codable {
     /// The customer.
     public var customerID: String
     /// The segment.

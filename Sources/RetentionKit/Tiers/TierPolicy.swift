@@ -70,7 +70,7 @@ public struct TierAssessment: Hashable, Sendable {
 }
 
 /// How far a customer is from the next tier, and from keeping the one they qualify for.
-public struct TierProgress: Hashable, Sendable {
+public struct TierProgress: Hashable, Sendable, Codable {
     /// What is measured.
     public var measure: TierMeasure
     /// The customer's figure in the qualification window (minor units for spend).
@@ -92,7 +92,7 @@ public struct TierProgress: Hashable, Sendable {
 }
 
 /// What a tier threshold counts, over the program's ``QualificationWindow``.
-public enum TierMeasure: Hashable, Sendable {
+public enum TierMeasure: Hashable, Sendable, Codable {
     /// Money paid, net of refunds, in minor units of one currency (orders in other currencies
     /// do not count).
     case spend(Currency)
@@ -122,7 +122,7 @@ public enum TierMeasure: Hashable, Sendable {
 
 /// A tier's change for one customer: a decision, which rules can react to (the engine asks
 /// the earning rules with a `tier_changed` event).
-public struct TierChange: Hashable, Sendable {
+public struct TierChange: Hashable, Sendable, Codable {
     /// The customer.
     public var customerID: String
     /// The tier held before; nil for none.

@@ -8,7 +8,7 @@
 /// total.formatted                                            // "12.50"
 /// try Money(parsing: "1000", currency: .jpy).minorUnits      // 1000
 /// ```
-public struct Money: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct Money: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
     /// The amount in minor units (cents for USD).
     public var minorUnits: Int64
     /// The currency.

@@ -1,0 +1,41 @@
+/// What one commit stores, all or nothing: the events with their outcomes, the decisions as
+/// rows for queries, and the customer records and shared state as they are after the batch.
+public struct CommitBatch: Sendable {
+    /// An event and what became of it.
+    public struct LoggedEvent: Sendable {
+        /// The event.
+        public var event: Event
+        /// The event in ``StateCoder`` form, for the log.
+        public var payload: [UInt8]
+        /// Why it was rejected, or nil when it was applied.
+        public var rejection: EngineError?
+        /// Its decisions, when it was applied.
+        public var decisions: Decisions
+
+        public init(event: Event, payload: [UInt8], rejection: EngineError?, decisions: Decisions) {
+            self.event = event
+            self.payload = payload
+            self.rejection = rejection
+            self.decisions = decisions
+        }
+    }
+
+    /// The events, in the order they were applied.
+    public var events: [LoggedEvent]
+    /// Customer records changed by the batch. Each carries the version it was read at (0 for
+    /// a customer the batch created); a store refuses the batch when that is not the current
+    /// version.
+    public var customers: [CustomerRecord]
+    /// The shared state, when the batch changed it (with the version it was read at).
+    public var shared: SharedState?
+    /// The engine's clock after the batch; a store keeps the latest it was given, so writers
+    /// never conflict over it.
+    public var clock: Timestamp?
+
+    public init(events: [LoggedEvent], customers: [CustomerRecord], shared: SharedState?, clock: Timestamp?) {
+        self.events = events
+        self.customers = customers
+        self.shared = shared
+        self.clock = clock
+    }
+}

@@ -1,0 +1,218 @@
+import Foundation
+import GRDB
+import RetentionKit
+
+/// The embedded store: one SQLite file in WAL mode, through GRDB.
+///
+/// Opening a database an older RetentionKit wrote migrates it; opening one a newer
+/// RetentionKit wrote is refused (``StoreError/Code-swift.struct/newerSchema``), so an old
+/// host never writes a schema it does not know. Each ``commit(_:)`` is one `BEGIN IMMEDIATE`
+/// transaction, so a host importing in batches of a few hundred events pays for one disk sync
+/// per batch. Several processes may open the same file: SQLite lets one write at a time, and
+/// record versions catch any process that read a customer before another changed it.
+///
+/// ```swift
+/// let store = try SQLiteStore(path: "retention.sqlite")
+/// let engine = try StoredEngine(store: store, program: program, rules: rules)
+/// _ = try engine.apply(events)
+/// try store.balances(customerID: "c-42")
+/// ```
+public final class SQLiteStore: RetentionStore {
+    /// The database file.
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens (creating or migrating) the database at `path`. `busyTimeout` is how long a
+    /// writer waits for another process's transaction before giving up.
+    public init(path: String, busyTimeout: TimeInterval = 30) throws(StoreError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.label = "RetentionSQLite"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw Self.storeError(error, path: path, doing: "opening the database")
+        }
+        let migrator = SQLiteSchema.migrator
+        do {
+            let newer = try pool.read { db in try migrator.hasBeenSuperseded(db) }
+            if newer {
+                let unknown = try pool.read { db in try migrator.appliedIdentifiers(db) }
+                    .subtracting(migrator.migrations)
+                throw StoreError(
+                    .newerSchema,
+                    message: "\(path) was written by a newer RetentionKit (schema migrations this one does not know: \(unknown.sorted().joined(separator: ", ")))",
+                    hint: "open it with that RetentionKit or a later one; this one leaves it untouched")
+            }
+            try migrator.migrate(pool)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.storeError(error, path: path, doing: "migrating the schema")
+        }
+    }
+
+    // MARK: - Reading
+
+    public func load() throws(StoreError) -> StoredState {
+        try read("loading customers") { db in
+            let customers = try Row.fetchAll(db, sql: "SELECT \(Self.customerColumns) FROM customers").map(Self.customer)
+            return try Self.state(db, customers: customers, sharedSince: -1)
+        }
+    }
+
+    public func changes(since version: Int64) throws(StoreError) -> StoredState {
+        try read("reading changes") { db in
+            let customers = try Row.fetchAll(
+                db, sql: "SELECT \(Self.customerColumns) FROM customers WHERE version > ?", arguments: [version]
+            ).map(Self.customer)
+            return try Self.state(db, customers: customers, sharedSince: version)
+        }
+    }
+
+    public func customers(_ ids: [String]) throws(StoreError) -> [CustomerRecord] {
+        try read("reading customers") { db in
+            let statement = try db.cachedStatement(sql: "SELECT \(Self.customerColumns) FROM customers WHERE id = ?")
+            return try ids.compactMap { id in try Row.fetchOne(statement, arguments: [id]).map(Self.customer) }
+        }
+    }
+
+    public func storedEventIDs(among ids: [String]) throws(StoreError) -> Set<String> {
+        try read("looking up event ids") { db in
+            let statement = try db.cachedStatement(sql: "SELECT 1 FROM events WHERE id = ?")
+            var found = Set<String>()
+            for id in ids where try Bool.fetchOne(statement, arguments: [id]) != nil { found.insert(id) }
+            return found
+        }
+    }
+
+    public func balances(customerID: String?) throws(StoreError) -> [CustomerBalance] {
+        try read("reading balances") { db in
+            let filter = customerID == nil ? "" : " AND id = ?"
+            let arguments: StatementArguments = customerID.map { [$0] } ?? []
+            return try Row.fetchAll(
+                db,
+                sql: "SELECT id, available, pending, lifetime_earned, tier, segments FROM customers WHERE merged_into IS NULL\(filter) ORDER BY id",
+                arguments: arguments
+            ).map { row in
+                CustomerBalance(
+                    customerID: row[0], available: row[1], pending: row[2], lifetimeEarned: row[3], tier: row[4],
+                    segments: Self.segments(row[5]))
+            }
+        }
+    }
+
+    public func outbox(after: Int64, limit: Int) throws(StoreError) -> [OutboxMessage] {
+        try read("reading the outbox") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, event_id, customer_id, campaign, trigger, reason, event_type, day FROM outbox
+                    WHERE delivered = 0 AND id > ? ORDER BY id LIMIT ?
+                    """,
+                arguments: [after, limit]
+            ).map { row in
+                OutboxMessage(
+                    id: row[0], eventID: row[1],
+                    action: CampaignAction(
+                        customerID: row[2], campaign: row[3], trigger: row[4], reason: row[5], eventType: row[6],
+                        day: try Day(iso: row[7] as String)))
+            }
+        }
+    }
+
+    public func eventCounts() throws(StoreError) -> (stored: Int, rejected: Int) {
+        try read("counting events") { db in
+            let row = try Row.fetchOne(db, sql: "SELECT count(*), coalesce(sum(rejected), 0) FROM events")
+            return (row?[0] ?? 0, row?[1] ?? 0)
+        }
+    }
+
+    // MARK: - Writing
+
+    public func markDelivered(_ ids: [Int64]) throws(StoreError) {
+        try write("marking outbox messages delivered") { db in
+            let statement = try db.cachedStatement(sql: "UPDATE outbox SET delivered = 1 WHERE id = ?")
+            for id in ids { try statement.execute(arguments: [id]) }
+        }
+    }
+
+    public func commit(_ batch: CommitBatch) throws(StoreError) -> Int64 {
+        try write("committing \(batch.events.count) events") { db in
+            let version = try Int64.fetchOne(db, sql: "SELECT version FROM store_state WHERE id = 1")! + 1
+            try SQLiteBatchWriter(db: db, version: version).write(batch)
+            try db.execute(
+                sql: "UPDATE store_state SET version = ?, clock = max(coalesce(clock, ?), ?) WHERE id = 1",
+                arguments: [version, batch.clock?.milliseconds, batch.clock?.milliseconds])
+            return version
+        }
+    }
+
+    // MARK: - Helpers
+
+    static let customerColumns = "id, version, state, available, pending, lifetime_earned, tier, segments, merged_into"
+
+    static func customer(_ row: Row) -> CustomerRecord {
+        CustomerRecord(
+            id: row[0], state: [UInt8](row[2] as Data), available: row[3], pending: row[4], lifetimeEarned: row[5], tier: row[6],
+            segments: segments(row[7]), mergedInto: row[8], version: row[1])
+    }
+
+    static func segments(_ text: String) -> [String] {
+        text.isEmpty ? [] : text.split(separator: ",").map(String.init)
+    }
+
+    private static func state(_ db: Database, customers: [CustomerRecord], sharedSince: Int64) throws -> StoredState {
+        let row = try Row.fetchOne(db, sql: "SELECT version, clock, shared, shared_version FROM store_state WHERE id = 1")!
+        let sharedVersion: Int64 = row[3]
+        var shared: SharedState?
+        if let bytes = row[2] as Data?, sharedVersion > sharedSince { shared = SharedState(state: [UInt8](bytes), version: sharedVersion) }
+        return StoredState(customers: customers, shared: shared, clock: (row[1] as Int64?).map(Timestamp.init(milliseconds:)), version: row[0])
+    }
+
+    private func read<T>(_ doing: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw Self.storeError(error, path: path, doing: doing)
+        }
+    }
+
+    private func write<T>(_ doing: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw Self.storeError(error, path: path, doing: doing)
+        }
+    }
+
+    static func storeError(_ error: any Error, path: String, doing: String) -> StoreError {
+        if let error = error as? StoreError { return error }
+        guard let error = error as? DatabaseError else {
+            return StoreError(.failed, message: "\(path): \(doing): \(error)")
+        }
+        let message = "\(path): \(doing): \(error.message ?? "\(error.resultCode)")"
+        switch error.resultCode {
+        case .SQLITE_CONSTRAINT:
+            return StoreError(.conflict, message: message, hint: "another writer stored the same event or customer first; apply the batch again")
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN:
+            return StoreError(.readOnly, message: message, hint: "check the file's and its folder's permissions and that the disk is mounted writable")
+        case .SQLITE_FULL:
+            return StoreError(.full, message: message, hint: "free disk space and apply the batch again; nothing of it was stored")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return StoreError(.unavailable, message: message, hint: "another process held the database longer than the busy timeout; try again")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return StoreError(.corrupt, message: message, hint: "restore the database from a backup")
+        default:
+            return StoreError(.failed, message: message)
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import GRDB
+import RetentionKit
+import RetentionSQLite
+import Testing
+
+@Suite("The SQLite store's file")
+struct SQLiteStoreTests {
+    @Test("A database written by a newer RetentionKit is refused, and left untouched")
+    func newerSchemaRefused() throws {
+        let path = StoreKind.temporaryPath("newer.sqlite")
+        _ = try SQLiteStore(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9: from the future')") }
+        try queue.close()
+        let error = #expect(throws: StoreError.self) { try SQLiteStore(path: path) }
+        #expect(error?.code == .newerSchema)
+        #expect(error?.description.contains("v9: from the future") == true)
+        #expect(error?.description.contains(path) == true)
+    }
+
+    @Test("The database is in WAL mode and every table of the schema is there")
+    func walAndSchema() throws {
+        let path = StoreKind.temporaryPath("schema.sqlite")
+        _ = try SQLiteStore(path: path)
+        let queue = try DatabaseQueue(path: path)
+        let (mode, tables) = try queue.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"),
+             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
+        }
+        #expect(mode == "wal")
+        for table in ["customers", "events", "ledger_entries", "outbox", "segment_changes", "store_state", "tier_changes"] {
+            #expect(tables.contains(table), "table \(table)")
+        }
+    }
+
+    @Test("A file that is not a database is refused with a clear error")
+    func notADatabase() throws {
+        let path = StoreKind.temporaryPath("garbage.sqlite")
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: StoreError.self) { try SQLiteStore(path: path) }
+        #expect(error?.code == .corrupt)
+        #expect(error?.description.contains(path) == true)
+    }
+}
