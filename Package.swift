@@ -80,7 +80,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RetentionHostTests",
-            dependencies: ["RetentionHost"]
+            dependencies: ["RetentionHost", "RetentionKit", "RetentionSQLite", "RetentionFixtures"]
         ),
     ]
 )

@@ -34,6 +34,15 @@ let package = Package(
                 .product(name: "RetentionLua", package: "RetentionKit"),
             ]
         ),
+        // Appending the engine's decisions through the SQLite store against the sqlite3 C API.
+        .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .executableTarget(
+            name: "store-append-ratio",
+            dependencies: [
+                "SyntheticStore", "CSQLite3", .product(name: "RetentionKit", package: "RetentionKit"),
+                .product(name: "RetentionSQLite", package: "RetentionKit"),
+            ]
+        ),
         // The same two paths under package-benchmark (wall clock, instructions, mallocs).
         .executableTarget(
             name: "LuaCall",

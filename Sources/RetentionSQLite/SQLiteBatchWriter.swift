@@ -74,24 +74,24 @@ struct SQLiteBatchWriter {
     /// ones are updated only at the version they were read at.
     private func writeCustomers(_ records: [CustomerRecord]) throws {
         let insert = try db.cachedStatement(sql: """
-            INSERT INTO customers (id, version, state, available, pending, lifetime_earned, tier, segments, merged_into)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO customers (id, version, state, as_of, available, pending, lifetime_earned, tier, segments, merged_into)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let update = try db.cachedStatement(sql: """
-            UPDATE customers SET version = ?, state = ?, available = ?, pending = ?, lifetime_earned = ?, tier = ?, segments = ?,
+            UPDATE customers SET version = ?, state = ?, as_of = ?, available = ?, pending = ?, lifetime_earned = ?, tier = ?, segments = ?,
             merged_into = ? WHERE id = ? AND version = ?
             """)
         for record in records {
             let segments = record.segments.joined(separator: ",")
             if record.version == 0 {
                 insert.setUncheckedArguments([
-                    record.id, version, Data(record.state), record.available, record.pending, record.lifetimeEarned, record.tier,
+                    record.id, version, Data(record.state), record.asOf.iso, record.available, record.pending, record.lifetimeEarned, record.tier,
                     segments, record.mergedInto,
                 ])
                 try insert.execute()
             } else {
                 update.setUncheckedArguments([
-                    version, Data(record.state), record.available, record.pending, record.lifetimeEarned, record.tier, segments,
+                    version, Data(record.state), record.asOf.iso, record.available, record.pending, record.lifetimeEarned, record.tier, segments,
                     record.mergedInto, record.id, record.version,
                 ])
                 try update.execute()

@@ -32,6 +32,7 @@ enum SQLiteSchema {
                     id TEXT PRIMARY KEY,
                     version INTEGER NOT NULL,
                     state BLOB NOT NULL,
+                    as_of TEXT NOT NULL,                -- the day the points figures are for
                     available INTEGER NOT NULL,
                     pending INTEGER NOT NULL,
                     lifetime_earned INTEGER NOT NULL,

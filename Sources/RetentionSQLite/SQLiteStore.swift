@@ -93,12 +93,12 @@ public final class SQLiteStore: RetentionStore {
             let arguments: StatementArguments = customerID.map { [$0] } ?? []
             return try Row.fetchAll(
                 db,
-                sql: "SELECT id, available, pending, lifetime_earned, tier, segments FROM customers WHERE merged_into IS NULL\(filter) ORDER BY id",
+                sql: "SELECT id, as_of, available, pending, lifetime_earned, tier, segments FROM customers WHERE merged_into IS NULL\(filter) ORDER BY id",
                 arguments: arguments
             ).map { row in
                 CustomerBalance(
-                    customerID: row[0], available: row[1], pending: row[2], lifetimeEarned: row[3], tier: row[4],
-                    segments: Self.segments(row[5]))
+                    customerID: row[0], asOf: Self.day(row[1]), available: row[2], pending: row[3], lifetimeEarned: row[4], tier: row[5],
+                    segments: Self.segments(row[6]))
             }
         }
     }
@@ -151,12 +151,17 @@ public final class SQLiteStore: RetentionStore {
 
     // MARK: - Helpers
 
-    static let customerColumns = "id, version, state, available, pending, lifetime_earned, tier, segments, merged_into"
+    static let customerColumns = "id, version, state, as_of, available, pending, lifetime_earned, tier, segments, merged_into"
 
     static func customer(_ row: Row) -> CustomerRecord {
         CustomerRecord(
-            id: row[0], state: [UInt8](row[2] as Data), available: row[3], pending: row[4], lifetimeEarned: row[5], tier: row[6],
-            segments: segments(row[7]), mergedInto: row[8], version: row[1])
+            id: row[0], state: [UInt8](row[2] as Data), asOf: day(row[3]), available: row[4], pending: row[5], lifetimeEarned: row[6],
+            tier: row[7], segments: segments(row[8]), mergedInto: row[9], version: row[1])
+    }
+
+    /// Days are stored as ISO text by this store only; one that does not parse is a corrupt row.
+    static func day(_ text: String) -> Day {
+        (try? Day(iso: text)) ?? Day(number: 0)
     }
 
     static func segments(_ text: String) -> [String] {

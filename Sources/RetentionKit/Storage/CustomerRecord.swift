@@ -6,7 +6,10 @@ public struct CustomerRecord: Hashable, Sendable {
     public var id: String
     /// The engine's state for the customer, encoded; opaque to stores.
     public var state: [UInt8]
-    /// Points available on the engine's clock day.
+    /// The day the points figures are for: the customer's latest ledger activity (or the day
+    /// they joined), so the figures do not depend on how events were batched.
+    public var asOf: Day
+    /// Points available on ``asOf``.
     public var available: Int64
     /// Points earned but not available yet.
     public var pending: Int64
@@ -23,11 +26,12 @@ public struct CustomerRecord: Hashable, Sendable {
     public var version: Int64
 
     public init(
-        id: String, state: [UInt8], available: Int64, pending: Int64, lifetimeEarned: Int64, tier: String?,
+        id: String, state: [UInt8], asOf: Day, available: Int64, pending: Int64, lifetimeEarned: Int64, tier: String?,
         segments: [String], mergedInto: String?, version: Int64
     ) {
         self.id = id
         self.state = state
+        self.asOf = asOf
         self.available = available
         self.pending = pending
         self.lifetimeEarned = lifetimeEarned

@@ -30,9 +30,10 @@ extension Engine {
         } catch {
             throw StoreError(.failed, message: "encoding customer \(state.profile.id): \(error)")
         }
-        let balance = state.account.balance(on: max(clock?.day ?? state.createdOn, state.account.today ?? state.createdOn))
+        let asOf = state.account.today ?? state.createdOn
+        let balance = state.account.balance(on: asOf)
         return CustomerRecord(
-            id: state.profile.id, state: bytes, available: balance.available.value, pending: balance.pending.value,
+            id: state.profile.id, state: bytes, asOf: asOf, available: balance.available.value, pending: balance.pending.value,
             lifetimeEarned: state.account.totals.earned, tier: state.tier, segments: state.segments, mergedInto: state.mergedInto,
             version: 0)
     }

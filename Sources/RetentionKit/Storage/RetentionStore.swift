@@ -36,14 +36,17 @@ public protocol RetentionStore: AnyObject, Sendable {
 /// A customer's points, tier and segments, as stored.
 public struct CustomerBalance: Hashable, Sendable, Codable {
     public var customerID: String
+    /// The day the points are for: the customer's latest ledger activity.
+    public var asOf: Day
     public var available: Int64
     public var pending: Int64
     public var lifetimeEarned: Int64
     public var tier: String?
     public var segments: [String]
 
-    public init(customerID: String, available: Int64, pending: Int64, lifetimeEarned: Int64, tier: String?, segments: [String]) {
+    public init(customerID: String, asOf: Day, available: Int64, pending: Int64, lifetimeEarned: Int64, tier: String?, segments: [String]) {
         self.customerID = customerID
+        self.asOf = asOf
         self.available = available
         self.pending = pending
         self.lifetimeEarned = lifetimeEarned
@@ -53,7 +56,7 @@ public struct CustomerBalance: Hashable, Sendable, Codable {
 
     init(_ record: CustomerRecord) {
         self.init(
-            customerID: record.id, available: record.available, pending: record.pending, lifetimeEarned: record.lifetimeEarned,
+            customerID: record.id, asOf: record.asOf, available: record.available, pending: record.pending, lifetimeEarned: record.lifetimeEarned,
             tier: record.tier, segments: record.segments)
     }
 }

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import RetentionKit
+import RetentionSQLite
+
+/// `retention-host balances`: customers' points, tier and segments from a store.
+struct BalancesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "balances",
+        abstract: "Print customers' points, tier and segments from a store.",
+        discussion: """
+            Points are as of each customer's latest ledger activity (the as_of day): points that \
+            have matured or expired since show when the customer is next touched, or after a \
+            `clock` event.
+
+            Examples:
+              retention-host balances
+              retention-host balances --store shop.sqlite --customer c-42 --json
+            """
+    )
+
+    @Option(help: "The SQLite database to read.")
+    var store = "retention.sqlite"
+
+    @Option(help: "Only this customer.")
+    var customer: String?
+
+    @Flag(help: "Print a JSON array of {customer_id, as_of, available, pending, lifetime_earned, tier, segments}.")
+    var json = false
+
+    func run() throws {
+        guard FileManager.default.fileExists(atPath: store) else {
+            throw ValidationError("no store at \(store); run `retention-host replay` first or pass --store")
+        }
+        let balances = try SQLiteStore(path: store).balances(customerID: customer)
+        if json {
+            let rows: [[String: Any]] = balances.map {
+                ["customer_id": $0.customerID, "as_of": $0.asOf.iso, "available": $0.available, "pending": $0.pending,
+                 "lifetime_earned": $0.lifetimeEarned, "tier": $0.tier ?? NSNull(), "segments": $0.segments]
+            }
+            let data = try JSONSerialization.data(withJSONObject: rows, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        print("customer            available   pending  lifetime  tier        segments")
+        for b in balances {
+            print(
+                b.customerID.padding(toLength: 18, withPad: " ", startingAt: 0), String(format: "%10lld %9lld %9lld", b.available, b.pending, b.lifetimeEarned),
+                " ", (b.tier ?? "-").padding(toLength: 10, withPad: " ", startingAt: 0), b.segments.joined(separator: ","))
+        }
+    }
+}
