@@ -35,13 +35,19 @@ public protocol RetentionStore: AnyObject, Sendable {
 
 /// A customer's points, tier and segments, as stored.
 public struct CustomerBalance: Hashable, Sendable, Codable {
+    /// The customer's id.
     public var customerID: String
     /// The day the points are for: the customer's latest ledger activity.
     public var asOf: Day
+    /// Points available on ``asOf``.
     public var available: Int64
+    /// Points earned but not available yet on ``asOf``.
     public var pending: Int64
+    /// Points earned over the customer's life.
     public var lifetimeEarned: Int64
+    /// The tier held, if any.
     public var tier: String?
+    /// The segments the customer belongs to, sorted.
     public var segments: [String]
 
     public init(customerID: String, asOf: Day, available: Int64, pending: Int64, lifetimeEarned: Int64, tier: String?, segments: [String]) {
