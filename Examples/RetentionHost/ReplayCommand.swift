@@ -60,7 +60,7 @@ struct ReplayCommand: ParsableCommand {
         var pending: [Event] = []
         func flush() throws {
             guard !pending.isEmpty else { return }
-            summary.add(try engine.apply(pending), of: pending)
+            summary.add(try engine.apply(pending))
             pending.removeAll(keepingCapacity: true)
         }
         for path in events {
@@ -93,7 +93,7 @@ struct ReplaySummary {
     var rejected: [EngineError] = []
     var unreadable: [String] = []
 
-    mutating func add(_ outcomes: [EventOutcome], of events: [Event]) {
+    mutating func add(_ outcomes: [EventOutcome]) {
         self.events += outcomes.count
         for outcome in outcomes {
             switch outcome {

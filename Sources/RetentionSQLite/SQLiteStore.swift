@@ -80,9 +80,13 @@ public final class SQLiteStore: RetentionStore {
 
     public func storedEventIDs(among ids: [String]) throws(StoreError) -> Set<String> {
         try read("looking up event ids") { db in
-            let statement = try db.cachedStatement(sql: "SELECT 1 FROM events WHERE id = ?")
             var found = Set<String>()
-            for id in ids where try Bool.fetchOne(statement, arguments: [id]) != nil { found.insert(id) }
+            // Well under SQLite's limit of 32,766 bound values per statement.
+            for first in stride(from: 0, to: ids.count, by: 500) {
+                let slice = Array(ids[first..<min(first + 500, ids.count)])
+                let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
+                found.formUnion(try String.fetchAll(db, sql: "SELECT id FROM events WHERE id IN (\(marks))", arguments: StatementArguments(slice)))
+            }
             return found
         }
     }
@@ -97,7 +101,7 @@ public final class SQLiteStore: RetentionStore {
                 arguments: arguments
             ).map { row in
                 CustomerBalance(
-                    customerID: row[0], asOf: Self.day(row[1]), available: row[2], pending: row[3], lifetimeEarned: row[4], tier: row[5],
+                    customerID: row[0], asOf: try Self.day(row[1]), available: row[2], pending: row[3], lifetimeEarned: row[4], tier: row[5],
                     segments: Self.segments(row[6]))
             }
         }
@@ -117,7 +121,7 @@ public final class SQLiteStore: RetentionStore {
                     id: row[0], eventID: row[1],
                     action: CampaignAction(
                         customerID: row[2], campaign: row[3], trigger: row[4], reason: row[5], eventType: row[6],
-                        day: try Day(iso: row[7] as String)))
+                        day: try Self.day(row[7])))
             }
         }
     }
@@ -153,15 +157,19 @@ public final class SQLiteStore: RetentionStore {
 
     static let customerColumns = "id, version, state, as_of, available, pending, lifetime_earned, tier, segments, merged_into"
 
-    static func customer(_ row: Row) -> CustomerRecord {
+    static func customer(_ row: Row) throws -> CustomerRecord {
         CustomerRecord(
-            id: row[0], state: [UInt8](row[2] as Data), asOf: day(row[3]), available: row[4], pending: row[5], lifetimeEarned: row[6],
+            id: row[0], state: [UInt8](row[2] as Data), asOf: try day(row[3]), available: row[4], pending: row[5], lifetimeEarned: row[6],
             tier: row[7], segments: segments(row[8]), mergedInto: row[9], version: row[1])
     }
 
     /// Days are stored as ISO text by this store only; one that does not parse is a corrupt row.
-    static func day(_ text: String) -> Day {
-        (try? Day(iso: text)) ?? Day(number: 0)
+    static func day(_ text: String) throws -> Day {
+        do {
+            return try Day(iso: text)
+        } catch {
+            throw StoreError(.corrupt, message: "a stored day: \(error.message)", hint: "restore the database from a backup")
+        }
     }
 
     static func segments(_ text: String) -> [String] {

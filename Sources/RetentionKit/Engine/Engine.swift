@@ -30,8 +30,11 @@ public struct Engine: Sendable {
     public internal(set) var clock: Timestamp?
 
     var seen: Set<String> = []
-    /// Positions of customers changed since the last ``takeChanges()``, for a store to write.
+    /// Positions of customers changed since the last `takeChangedCustomers()`, for a store to
+    /// write; kept only when ``tracksChanges`` is set (by ``StoredEngine``), so an engine
+    /// without a store pays nothing for it.
     var changed: Set<Int> = []
+    var tracksChanges = false
     /// Customers live in an array behind an id index, so the engine reads and changes them in
     /// place (a dictionary's getter would copy a customer's whole state on every read).
     var customerIndex: [String: Int] = [:]
@@ -150,7 +153,7 @@ public struct Engine: Sendable {
                 throw EngineError(.customerExists, eventID: event.id, message: "customer '\(profile.id)' already exists; send customer_updated to change it")
             }
             customerIndex[profile.id] = customerStates.count
-            changed.insert(customerStates.count)
+            if tracksChanges { changed.insert(customerStates.count) }
             customerStates.append(CustomerState(profile: profile, createdOn: day, policy: program.ledger))
             return Decisions()
         case .customerUpdated(let profile):
@@ -223,7 +226,7 @@ public struct Engine: Sendable {
             undo.append((position, customerStates[position]))
             customerStates[position].savedBy = serial
         }
-        changed.insert(position)
+        if tracksChanges { changed.insert(position) }
         body(&customerStates[position])
     }
 

@@ -120,9 +120,6 @@ extension Engine {
         (clock, campaignSpent, merges) = (mark.clock, mark.shared.campaignSpent, mark.shared.merges)
         changed.removeAll()
         try restore(records)
-        for record in records where record.mergedInto == nil { customerIndex[record.id] = ownPosition(of: record.id) }
-        linkMerged()
-        changed.removeAll()
     }
 
     /// What a batch may need to return to.

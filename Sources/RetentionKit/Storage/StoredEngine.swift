@@ -15,8 +15,9 @@ import Synchronization
 /// ```swift
 /// let store = try SQLiteStore(path: "retention.sqlite")
 /// let engine = try StoredEngine(store: store, program: program, rules: rules)
-/// for chunk in events.chunks(ofCount: 500) {
-///     for outcome in try engine.apply(Array(chunk)) { ... }   // durable once this returns
+/// for first in stride(from: 0, to: events.count, by: 500) {
+///     let batch = Array(events[first..<min(first + 500, events.count)])
+///     for outcome in try engine.apply(batch) { print(outcome) }   // stored once this returns
 /// }
 /// ```
 public final class StoredEngine: Sendable {
@@ -44,6 +45,7 @@ public final class StoredEngine: Sendable {
         self.store = store
         self.attempts = attempts
         var fresh = State(engine: Engine(program: program, rules: rules))
+        fresh.engine.tracksChanges = true
         try Self.load(store.load(), into: &fresh)
         state = Mutex(fresh)
     }
@@ -78,6 +80,7 @@ public final class StoredEngine: Sendable {
     private static func applyOnce(_ events: [Event], store: any RetentionStore, state: inout State) throws(StoreError) -> [EventOutcome] {
         if state.mustReload {
             var fresh = State(engine: Engine(program: state.engine.program, rules: state.engine.rules))
+            fresh.engine.tracksChanges = true
             try load(store.load(), into: &fresh)
             state = fresh
         } else {
