@@ -8,13 +8,25 @@ let package = Package(
         .library(name: "RetentionKit", targets: ["RetentionKit"]),
         .library(name: "RetentionLua", targets: ["RetentionLua"]),
         .library(name: "RetentionSQLite", targets: ["RetentionSQLite"]),
+        // Empty unless the package is built with the Postgres trait.
+        .library(name: "RetentionPostgres", targets: ["RetentionPostgres"]),
         .executable(name: "retention-host", targets: ["RetentionHost"]),
+    ],
+    traits: [
+        // PostgreSQL support: postgres-nio, and through it swift-nio, swift-crypto and SSL, which
+        // add minutes to a cold build. Off by default; `swift build --traits Postgres` turns it on.
+        .trait(name: "Postgres", description: "Builds RetentionPostgres (postgres-nio) and the host's postgres:// stores"),
+        .default(enabledTraits: []),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // Only with the Postgres trait: postgres-nio, and the NIO modules the store names itself.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Lua 5.4 itself, from the system.
@@ -43,12 +55,25 @@ let package = Package(
             name: "RetentionSQLite",
             dependencies: ["RetentionKit", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The scale-out store: PostgreSQL, through postgres-nio (only with the Postgres trait).
+        .target(
+            name: "RetentionPostgres",
+            dependencies: [
+                "RetentionKit",
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Postgres"])),
+                .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["Postgres"])),
+                .product(name: "NIOSSL", package: "swift-nio-ssl", condition: .when(traits: ["Postgres"])),
+            ]
+        ),
         .executableTarget(
             name: "RetentionHost",
             dependencies: [
                 "RetentionLua",
                 "RetentionKit",
                 "RetentionSQLite",
+                "RetentionPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -73,14 +98,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // One suite for every store: the in-memory store and SQLite.
+        // One suite for every store: the in-memory store, SQLite and (with the Postgres trait) PostgreSQL.
         .testTarget(
             name: "RetentionStoreTests",
-            dependencies: ["RetentionKit", "RetentionSQLite", "RetentionFixtures", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "RetentionKit", "RetentionSQLite", "RetentionPostgres", "RetentionFixtures", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
+            ]
         ),
         .testTarget(
             name: "RetentionHostTests",
-            dependencies: ["RetentionHost", "RetentionKit", "RetentionSQLite", "RetentionFixtures"]
+            dependencies: ["RetentionHost", "RetentionKit", "RetentionSQLite", "RetentionPostgres", "RetentionFixtures"]
         ),
     ]
 )

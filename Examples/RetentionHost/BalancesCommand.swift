@@ -19,8 +19,8 @@ struct BalancesCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The SQLite database to read.")
-    var store = "retention.sqlite"
+    @Option(help: "The store: a SQLite file or a postgres://USER:PASSWORD@HOST/DATABASE URL.")
+    var store = StoreLocation("retention.sqlite")
 
     @Option(help: "Only this customer.")
     var customer: String?
@@ -29,10 +29,7 @@ struct BalancesCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: store) else {
-            throw ValidationError("no store at \(store); run `retention-host replay` first or pass --store")
-        }
-        let balances = try SQLiteStore(path: store).balances(customerID: customer)
+        let balances = try store.open(mustExist: true).balances(customerID: customer)
         if json {
             let rows: [[String: Any]] = balances.map {
                 ["customer_id": $0.customerID, "as_of": $0.asOf.iso, "available": $0.available, "pending": $0.pending,

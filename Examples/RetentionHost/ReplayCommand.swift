@@ -5,7 +5,8 @@ import RetentionLua
 import RetentionSQLite
 
 /// `retention-host replay EVENTS... --plugins PATH...`: applies event files through the
-/// plugins into a SQLite store, batch by batch, resuming where an earlier run stopped.
+/// plugins into a store (SQLite, or PostgreSQL), batch by batch, resuming where an earlier run
+/// stopped.
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
@@ -17,11 +18,17 @@ struct ReplayCommand: ParsableCommand {
             skips what the store has: a replay that was stopped or killed resumes where its last \
             commit left off. Several replays may write to one store at once. A line that does not \
             parse is reported with its file and line number and skipped; an event the engine \
-            refuses is stored as rejected, with the reason.
+            refuses is stored as rejected, with the reason. When the store cannot be reached (a \
+            dropped connection, a restarting server), the batch is tried again --retries times; \
+            then the replay stops, and running it again resumes.
+
+            --store takes a SQLite file or, when the host is built with PostgreSQL support \
+            (swift build --traits Postgres), a postgres:// URL.
 
             Examples:
               retention-host replay Examples/Store/events.jsonl --plugins Plugins
               retention-host replay day1.jsonl day2.jsonl --plugins Plugins --store shop.sqlite --json
+              retention-host replay events.jsonl --plugins Plugins --store postgres://retention:secret@127.0.0.1/shop
             """
     )
 
@@ -31,11 +38,14 @@ struct ReplayCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Plugin files (.lua) or folders of them.")
     var plugins: [String]
 
-    @Option(help: "The SQLite database to apply into (created if missing).")
-    var store = "retention.sqlite"
+    @Option(help: "The store: a SQLite file (created if missing) or a postgres://USER:PASSWORD@HOST/DATABASE URL.")
+    var store = StoreLocation("retention.sqlite")
 
     @Option(help: "Events per committed batch.")
     var batch = 500
+
+    @Option(help: "How many times a batch is tried again when the store cannot be reached (waiting 1, 2, 4… s, at most 30 s).")
+    var retries = 5
 
     @OptionGroup var program: ProgramOptions
 
@@ -47,6 +57,7 @@ struct ReplayCommand: ParsableCommand {
 
     func validate() throws {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+        guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }
         guard !plugins.isEmpty else { throw ValidationError("give the plugins to apply with --plugins PATH...") }
     }
 
@@ -55,12 +66,12 @@ struct ReplayCommand: ParsableCommand {
         let configuration = try config.map(ConfigurationFile.read) ?? .nil
         let program = try program.program()
         let luaPlugins = try LuaPlugins(files: files, program: program, configuration: configuration)
-        let engine = try StoredEngine(store: try SQLiteStore(path: store), program: program, rules: try luaPlugins.ruleSet().rules)
+        let engine = try StoredEngine(store: try store.open(), program: program, rules: try luaPlugins.ruleSet().rules)
         var summary = ReplaySummary()
         var pending: [Event] = []
         func flush() throws {
             guard !pending.isEmpty else { return }
-            summary.add(try engine.apply(pending))
+            summary.add(try applyRetrying(pending, to: engine, stored: summary))
             pending.removeAll(keepingCapacity: true)
         }
         for path in events {
@@ -81,7 +92,39 @@ struct ReplayCommand: ParsableCommand {
             }
         }
         try flush()
-        summary.print(json: json, store: store)
+        summary.print(json: json, store: store.description)
+    }
+
+    /// Applies a batch, waiting and trying again while the store is unreachable (a dropped
+    /// connection, a restarting server). A batch that fails is not stored, so trying it again
+    /// is safe; after `retries` the replay stops, and running it again resumes.
+    private func applyRetrying(_ batch: [Event], to engine: StoredEngine, stored summary: ReplaySummary) throws -> [EventOutcome] {
+        var attempt = 0
+        while true {
+            do {
+                return try engine.apply(batch)
+            } catch {
+                guard error.code == .unavailable, attempt < retries else {
+                    throw StoppedReplay(error: error, stored: summary.events, store: store.description)
+                }
+                attempt += 1
+                let wait = min(30, 1 << (attempt - 1))
+                FileHandle.standardError.write(Data("retention-host: \(error); trying again in \(wait) s (\(attempt) of \(retries))\n".utf8))
+                Thread.sleep(forTimeInterval: Double(wait))
+            }
+        }
+    }
+}
+
+/// A replay that stopped on a store error: what was stored stays stored, and the same command
+/// resumes.
+struct StoppedReplay: Error, CustomStringConvertible {
+    var error: StoreError
+    var stored: Int
+    var store: String
+
+    var description: String {
+        "\(error)\nThe replay stopped; the \(stored) events before the failed batch are stored in \(store). Run the same command again to resume."
     }
 }
 

@@ -3,10 +3,14 @@ import RetentionFixtures
 import RetentionKit
 import RetentionSQLite
 import Testing
+#if Postgres
+import RetentionPostgres
+#endif
 
 /// `retention-host replay` killed with SIGKILL at random points, alone and beside a second
-/// writer, must end exactly where an uninterrupted replay does.
-@Suite("retention-host replay survives SIGKILL", .serialized)
+/// writer, into SQLite and PostgreSQL, must end exactly where an uninterrupted replay into
+/// SQLite does.
+@Suite("retention-host replay survives SIGKILL and server restarts", .serialized)
 struct CrashTests {
     static let plugins = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Plugins").path
@@ -41,8 +45,8 @@ struct CrashTests {
         var events: Int
         var rejected: Int
 
-        init(_ path: String) throws {
-            let store = try SQLiteStore(path: path)
+        init(_ location: String) throws {
+            let store = try CrashStore.open(location)
             balances = try store.balances(customerID: nil)
             outbox = try store.outbox(after: 0, limit: 1_000_000).map(\.action)
             (events, rejected) = try store.eventCounts()
@@ -56,11 +60,11 @@ struct CrashTests {
         return try Snapshot(path)
     }
 
-    @Test("Killed four times at random points, then run to the end: the same balances, tiers, segments and outbox")
-    func killedAndResumed() throws {
+    @Test("Killed four times at random points, then run to the end: the same balances, tiers, segments and outbox", arguments: CrashStore.all)
+    func killedAndResumed(kind: CrashStore) throws {
         let reference = try Self.reference.get()
         #expect(reference.events > 3_000)
-        let path = StoreKindPath.make("crashed.sqlite")
+        let path = kind.make("crashed")
         var delays: [Int] = []
         for _ in 0..<4 {
             let process = try Self.start(store: path, batch: 100)
@@ -77,10 +81,10 @@ struct CrashTests {
         #expect(last.standardOutput.contains("duplicates"))
     }
 
-    @Test("Two writers at once, one killed at random: the same end state as one uninterrupted replay")
-    func twoWriters() throws {
+    @Test("Two writers at once, one killed at random: the same end state as one uninterrupted replay", arguments: CrashStore.all)
+    func twoWriters(kind: CrashStore) throws {
         let reference = try Self.reference.get()
-        let path = StoreKindPath.make("shared.sqlite")
+        let path = kind.make("shared")
         // Different batch sizes, so one writer's batches straddle the other's.
         let steady = try Self.start(store: path, batch: 70)
         let victim = try Self.start(store: path, batch: 100)
@@ -96,6 +100,91 @@ struct CrashTests {
         #expect(shared.events == reference.events && shared.rejected == reference.rejected, "victim killed after \(delay) ms")
         #expect(shared.balances == reference.balances, "\(zip(shared.balances, reference.balances).filter { $0 != $1 }.prefix(3))")
         #expect(shared.outbox == reference.outbox, "outbox: \(shared.outbox.count) actions, \(reference.outbox.count) expected")
+    }
+
+    /// The shell command that restarts the test server (`scripts/test` sets it when it runs
+    /// this test on its own, after the rest: a restart would break other tests' sessions).
+    static let restartCommand = ProcessInfo.processInfo.environment["RETENTION_POSTGRES_RESTART_COMMAND"].flatMap { $0.isEmpty ? nil : $0 }
+
+    @Test(
+        "PostgreSQL restarted during a replay: the host waits, tries the batch again and ends where an uninterrupted replay does",
+        .enabled(
+            if: restartCommand != nil && CrashStore.all.count > 1,
+            "needs RETENTION_POSTGRES_URL, a build with --traits Postgres, and RETENTION_POSTGRES_RESTART_COMMAND (scripts/test runs it last, on its own)"))
+    func serverRestart() throws {
+        let reference = try Self.reference.get()
+        let kind = try #require(CrashStore.all.last)
+        let location = kind.make("restart")
+        let process = Process()
+        process.executableURL = Host.executable
+        process.arguments = Self.arguments(store: location, batch: 10) + ["--retries", "8"]
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        let delay = Int.random(in: 300...1_200)
+        Thread.sleep(forTimeInterval: Double(delay) / 1000)
+        #expect(process.isRunning, "the replay was still going when the server restarted")
+        #expect(try Self.shell(try #require(Self.restartCommand)) == 0, "the restart command failed")
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(stderr)")
+        #expect(stderr.contains("trying again"), "the host noticed the restart: \(stderr)")
+        #expect(try Snapshot(location) == reference, "restarted after \(delay) ms")
+    }
+
+    /// Runs a shell command and returns its exit status. Not through Foundation's `Process`,
+    /// and with every descriptor above standard error closed in the child: a command that
+    /// leaves a daemon behind (as `pg_ctlcluster restart` does) would otherwise hand it the
+    /// descriptors Foundation watches to see processes exit, and `waitUntilExit` would hang.
+    static func shell(_ command: String) throws -> Int32 {
+        var pid: pid_t = 0
+        let arguments = ["/bin/sh", "-c", command]
+        var argv = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for fd in open.compactMap(Int32.init) where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, &argv, environ)
+        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return (status >> 8) & 0xff
+    }
+}
+
+/// A store the crash tests replay into: SQLite always, PostgreSQL when the build has it and
+/// `RETENTION_POSTGRES_URL` names a server.
+struct CrashStore: CustomTestStringConvertible, Sendable {
+    let name: String
+    /// A new, empty store's location (a file path or a URL), named after `label`.
+    let make: @Sendable (String) -> String
+    var testDescription: String { name }
+
+    static var all: [CrashStore] {
+        var kinds = [CrashStore(name: "SQLite") { StoreKindPath.make("\($0).sqlite") }]
+        #if Postgres
+        if let url = postgresURL {
+            kinds.append(CrashStore(name: "PostgreSQL") { label in
+                let schema = "crash_\(label)_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+                return url + (url.contains("?") ? "&" : "?") + "schema=\(schema)"
+            })
+        }
+        #endif
+        return kinds
+    }
+
+    static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["RETENTION_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static func open(_ location: String) throws -> any RetentionStore {
+        #if Postgres
+        if location.hasPrefix("postgres://") { return try PostgresStore(url: location) }
+        #endif
+        return try SQLiteStore(path: location)
     }
 }
 

@@ -2,6 +2,9 @@ import Testing
 import Foundation
 import RetentionKit
 import RetentionSQLite
+#if Postgres
+import RetentionPostgres
+#endif
 
 /// A store the contract suite runs against: each test gets a fresh, empty one, and can open
 /// it again (as a restarted host or a second process would).
@@ -12,7 +15,16 @@ struct StoreKind: CustomTestStringConvertible, Sendable {
 
     var testDescription: String { name }
 
-    static var all: [StoreKind] { [memory(), sqlite()] }
+    /// Every store this build and machine can test: PostgreSQL too when the package is built
+    /// with the Postgres trait and `RETENTION_POSTGRES_URL` names a server (``PostgresTestServer``
+    /// reports, as a skipped test, when it does not).
+    static var all: [StoreKind] {
+        var kinds = [memory(), sqlite()]
+        #if Postgres
+        if PostgresTestServer.url != nil { kinds.append(postgres()) }
+        #endif
+        return kinds
+    }
 
     static func memory() -> StoreKind {
         let store = MemoryStore()
@@ -23,6 +35,14 @@ struct StoreKind: CustomTestStringConvertible, Sendable {
         let path = temporaryPath("store.sqlite")
         return StoreKind(name: "SQLite") { try SQLiteStore(path: path) }
     }
+
+    #if Postgres
+    /// A fresh schema in the test server's database, so tests running at once never share tables.
+    static func postgres() -> StoreKind {
+        let url = PostgresTestServer.url(schema: PostgresTestServer.freshSchema())
+        return StoreKind(name: "PostgreSQL") { try PostgresStore(url: url) }
+    }
+    #endif
 
     static func temporaryPath(_ name: String) -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("retention-store-tests-\(UUID().uuidString)")
