@@ -6,8 +6,16 @@ import PackageDescription
 let package = Package(
     name: "RetentionKitBenchmarks",
     platforms: [.macOS(.v15)],
+    traits: [
+        // postgres-append-ratio: RetentionKit's Postgres trait, and postgres-nio for the COPY reference.
+        .trait(name: "Postgres", description: "Builds postgres-append-ratio against a PostgreSQL server"),
+        .default(enabledTraits: []),
+    ],
     dependencies: [
-        .package(name: "RetentionKit", path: ".."),
+        .package(name: "RetentionKit", path: "..", traits: [.trait(name: "Postgres", condition: .when(traits: ["Postgres"]))]),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -27,6 +35,8 @@ let package = Package(
         ),
         // A deterministic synthetic store, and the engine replay over it.
         .target(name: "SyntheticStore", dependencies: [.product(name: "RetentionKit", package: "RetentionKit")]),
+        // The batches a StoredEngine commits for the synthetic store, for the store benchmarks.
+        .target(name: "DecidedBatches", dependencies: ["SyntheticStore", .product(name: "RetentionKit", package: "RetentionKit")]),
         .executableTarget(
             name: "engine-replay",
             dependencies: [
@@ -39,8 +49,20 @@ let package = Package(
         .executableTarget(
             name: "store-append-ratio",
             dependencies: [
-                "SyntheticStore", "CSQLite3", .product(name: "RetentionKit", package: "RetentionKit"),
+                "DecidedBatches", "CSQLite3", .product(name: "RetentionKit", package: "RetentionKit"),
                 .product(name: "RetentionSQLite", package: "RetentionKit"),
+            ]
+        ),
+        // Appending the same decisions through the PostgreSQL store against COPY (Postgres trait).
+        .executableTarget(
+            name: "postgres-append-ratio",
+            dependencies: [
+                "DecidedBatches", .product(name: "RetentionKit", package: "RetentionKit"),
+                .product(name: "RetentionPostgres", package: "RetentionKit"),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Postgres"])),
+                .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["Postgres"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
             ]
         ),
         // The same two paths under package-benchmark (wall clock, instructions, mallocs).

@@ -11,6 +11,7 @@ enum PostgresErrors {
     static let staleRead = "RK001"
 
     static func isConnectionLost(_ error: any Error) -> Bool {
+        if error is ConnectionLost { return true }
         if error is StoreError || error is PostgresDecodingError { return false }
         guard let error = error as? PSQLError else { return true }
         switch error.code {

@@ -103,7 +103,29 @@ final class PostgresSession: Sendable {
         /// Runs a statement and returns its rows.
         @discardableResult
         func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
-            try send(query).wait()
+            try wait(for: send(query))
+        }
+
+        /// Waits for one statement's result. A statement written to a connection that closed
+        /// in the same instant can be dropped by the channel without its future ever being
+        /// answered; so while waiting, the connection is looked at every second, and once it is
+        /// closed the wait ends with ``ConnectionLost``. A statement that merely takes long
+        /// (waiting for another writer's commit) is waited for as long as it takes.
+        func wait(for future: EventLoopFuture<PostgresQueryResult>) throws -> PostgresQueryResult {
+            let loop = future.eventLoop
+            let outcome = loop.makePromise(of: PostgresQueryResult.self)
+            let settled = OnceFlag()
+            future.whenComplete { result in
+                if settled.settle() { outcome.completeWith(result) }
+            }
+            let connection = self.connection
+            let watchdog = loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { task in
+                guard connection.isClosed else { return }
+                if settled.settle() { outcome.fail(ConnectionLost()) }
+                task.cancel()
+            }
+            defer { watchdog.cancel() }
+            return try outcome.futureResult.wait()
         }
 
         /// Waits for statements sent together and returns their results, or throws the first
@@ -114,7 +136,7 @@ final class PostgresSession: Sendable {
             var firstError: (any Error)?
             for future in sent {
                 do {
-                    results.append(try future.wait())
+                    results.append(try wait(for: future))
                 } catch {
                     if firstError == nil { firstError = error }
                 }
@@ -123,5 +145,21 @@ final class PostgresSession: Sendable {
             return results
         }
     }
+}
+/// Lets exactly one of two racing callbacks complete a promise.
+final class OnceFlag: Sendable {
+    private let done = Atomic<Bool>(false)
+
+    /// True for the first caller only.
+    func settle() -> Bool {
+        done.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+    }
+}
+
+/// The connection closed while a statement waited for its answer: whether the server ran it is
+/// unknown, so the operation fails as `unavailable` (a commit's batch is then applied again,
+/// and whatever of it was stored comes back as duplicates).
+struct ConnectionLost: Error, CustomStringConvertible {
+    var description: String { "the connection closed before the server answered" }
 }
 #endif

@@ -12,7 +12,7 @@ import CSQLite3
 import Foundation
 import RetentionKit
 import RetentionSQLite
-import SyntheticStore
+import DecidedBatches
 
 let arguments = CommandLine.arguments.dropFirst()
 func option(_ name: String) -> String? {
@@ -23,56 +23,12 @@ let customers = Int(arguments.first { $0.first != "-" && Int($0) != nil } ?? "")
 let batchSize = option("--batch").flatMap(Int.init) ?? 1_000
 let folder = option("--folder") ?? FileManager.default.temporaryDirectory.path
 
-func seconds(_ duration: Duration) -> Double {
-    let (s, a) = duration.components
-    return Double(s) + Double(a) / 1e18
-}
-
-/// A store that keeps the batches it is given, so they can be written again elsewhere.
-final class CapturingStore: RetentionStore, @unchecked Sendable {
-    var batches: [CommitBatch] = []
-    var version: Int64 = 0
-
-    func load() throws(StoreError) -> StoredState { StoredState(customers: [], shared: nil, clock: nil, version: 0) }
-    func changes(since version: Int64) throws(StoreError) -> StoredState {
-        StoredState(customers: [], shared: nil, clock: nil, version: self.version)
-    }
-    func customers(_ ids: [String]) throws(StoreError) -> [CustomerRecord] { [] }
-    func storedEventIDs(among ids: [String]) throws(StoreError) -> Set<String> { [] }
-    func commit(_ batch: CommitBatch) throws(StoreError) -> Int64 {
-        batches.append(batch)
-        version += 1
-        return version
-    }
-    func balances(customerID: String?) throws(StoreError) -> [CustomerBalance] { [] }
-    func outbox(after: Int64, limit: Int) throws(StoreError) -> [OutboxMessage] { [] }
-    func markDelivered(_ ids: [Int64]) throws(StoreError) {}
-    func eventCounts() throws(StoreError) -> (stored: Int, rejected: Int) { (0, 0) }
-}
-
 let clock = ContinuousClock()
-var start = clock.now
-let events = SyntheticStore(customers: customers).events()
-let capture = CapturingStore()
-let engine = try StoredEngine(store: capture, program: ReferenceProgram.program, rules: try ReferenceProgram.builtInRules())
-for first in stride(from: 0, to: events.count, by: batchSize) {
-    _ = try engine.apply(Array(events[first..<min(first + batchSize, events.count)]))
-}
-let batches = capture.batches
-let rows = batches.reduce(into: (entries: 0, customers: 0, other: 0)) { sum, batch in
-    sum.customers += batch.customers.count
-    for logged in batch.events {
-        sum.entries += logged.decisions.entries.count
-        sum.other += logged.decisions.tierChanges.count + logged.decisions.segmentChanges.count + logged.decisions.campaignActions.count
-    }
-}
-let stateBytes = batches.reduce(0) { $0 + $1.customers.reduce(0) { $0 + $1.state.count } }
-print("""
-    synthetic store: \(customers) customers, \(events.count) events in \(batches.count) batches of \(batchSize), \
-    decided in \(String(format: "%.1f", seconds(clock.now - start))) s (encoding included)
-    rows: \(events.count) events, \(rows.entries) ledger entries, \(rows.other) tier/segment changes and outbox messages, \
-    \(rows.customers) customer records (\(stateBytes / max(rows.customers, 1)) bytes of state each)
-    """)
+let decided = try DecidedBatches(customers: customers, batchSize: batchSize)
+let events = decided.events
+let batches = decided.batches
+print(decided.summary)
+let seconds = DecidedBatches.seconds
 
 func freshPath(_ name: String) -> String {
     let path = "\(folder)/store-append-\(name)-\(getpid()).sqlite"
@@ -116,7 +72,7 @@ final class Statement {
     }
     func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(handle, index, value) }
     func bind(_ index: Int32, _ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), transient) }
+        _ = bytes.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), transient) }
     }
     func step() throws {
         guard sqlite3_step(handle) == SQLITE_DONE else { throw SQLiteFailure(message: String(cString: sqlite3_errmsg(db))) }
