@@ -23,7 +23,12 @@ final class PostgresSession: Sendable {
     }
 
     deinit {
-        connection.withLock { connection in _ = try? connection?.close().wait() }
+        // Not waited for (the last reference may go away anywhere, even on an event loop); the
+        // callback keeps the connection alive until it is closed, as postgres-nio requires.
+        connection.withLock { connection in
+            guard let open = connection else { return }
+            (open.close() as EventLoopFuture<Void>).whenComplete { _ in withExtendedLifetime(open) {} }
+        }
     }
 
     /// Runs `body` on the connection (opening it when needed); a failure is a ``StoreError``

@@ -75,3 +75,21 @@ final class CapturingStore: RetentionStore, @unchecked Sendable {
     func markDelivered(_ ids: [Int64]) throws(StoreError) {}
     func eventCounts() throws(StoreError) -> (stored: Int, rejected: Int) { (0, 0) }
 }
+
+/// The store benchmarks' command line: `[CUSTOMERS] [--batch N] [--name VALUE]…`.
+public struct StoreBenchmarkArguments {
+    private let arguments = CommandLine.arguments.dropFirst()
+
+    public init() {}
+
+    /// The value after `--name`, if given.
+    public func option(_ name: String) -> String? {
+        guard let index = arguments.firstIndex(of: name), arguments.index(after: index) < arguments.endIndex else { return nil }
+        return arguments[arguments.index(after: index)]
+    }
+
+    /// The synthetic store's size: the first bare number (143,000 customers, about a million events, by default).
+    public var customers: Int { Int(arguments.first { $0.first != "-" && Int($0) != nil } ?? "") ?? 143_000 }
+    /// Events per committed batch (`--batch`, 1,000 by default, as an import would use).
+    public var batchSize: Int { option("--batch").flatMap(Int.init) ?? 1_000 }
+}

@@ -18,14 +18,10 @@ import PostgresNIO
 import RetentionKit
 import RetentionPostgres
 
-let arguments = CommandLine.arguments.dropFirst()
-func option(_ name: String) -> String? {
-    guard let index = arguments.firstIndex(of: name), arguments.index(after: index) < arguments.endIndex else { return nil }
-    return arguments[arguments.index(after: index)]
-}
-let customers = Int(arguments.first { $0.first != "-" && Int($0) != nil } ?? "") ?? 143_000
-let batchSize = option("--batch").flatMap(Int.init) ?? 1_000
-guard let url = option("--url") ?? ProcessInfo.processInfo.environment["RETENTION_POSTGRES_URL"] else {
+let arguments = StoreBenchmarkArguments()
+let customers = arguments.customers
+let batchSize = arguments.batchSize
+guard let url = arguments.option("--url") ?? ProcessInfo.processInfo.environment["RETENTION_POSTGRES_URL"] else {
     print("postgres-append-ratio: name the server with --url postgres://… or RETENTION_POSTGRES_URL (scripts/postgres starts one)")
     exit(2)
 }

@@ -14,14 +14,10 @@ import RetentionKit
 import RetentionSQLite
 import DecidedBatches
 
-let arguments = CommandLine.arguments.dropFirst()
-func option(_ name: String) -> String? {
-    guard let index = arguments.firstIndex(of: name), arguments.index(after: index) < arguments.endIndex else { return nil }
-    return arguments[arguments.index(after: index)]
-}
-let customers = Int(arguments.first { $0.first != "-" && Int($0) != nil } ?? "") ?? 143_000
-let batchSize = option("--batch").flatMap(Int.init) ?? 1_000
-let folder = option("--folder") ?? FileManager.default.temporaryDirectory.path
+let arguments = StoreBenchmarkArguments()
+let customers = arguments.customers
+let batchSize = arguments.batchSize
+let folder = arguments.option("--folder") ?? FileManager.default.temporaryDirectory.path
 
 let clock = ContinuousClock()
 let decided = try DecidedBatches(customers: customers, batchSize: batchSize)
