@@ -5,7 +5,7 @@ import RetentionKit
 import SyntheticStore
 
 /// What `StoredEngine` hands a store for a synthetic store applied in batches.
-public struct DecidedBatches {
+public struct DecidedBatches: Sendable {
     public let events: [Event]
     public let batches: [CommitBatch]
     public let batchSize: Int

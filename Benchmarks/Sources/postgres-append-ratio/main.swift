@@ -51,7 +51,7 @@ func dropSchema(_ schema: String) async throws {
 
 // MARK: - PostgresStore
 
-func runStore(round: Int) async throws -> Double {
+@MainActor func runStore(round: Int) async throws -> Double {
     let schema = "bench_store_\(getpid())_\(round)"
     let store = try PostgresStore(url: schemaURL(schema))
     let start = clock.now
@@ -98,7 +98,7 @@ struct CopyText {
     mutating func endRow() { bytes.append(0x0A) }
 }
 
-func copy(_ connection: PostgresConnection, table: String, columns: [String], rows: (inout CopyText) -> Void) async throws {
+@MainActor func copy(_ connection: PostgresConnection, table: String, columns: [String], rows: (inout CopyText) -> Void) async throws {
     var text = CopyText()
     rows(&text)
     try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
@@ -109,7 +109,7 @@ func copy(_ connection: PostgresConnection, table: String, columns: [String], ro
     }
 }
 
-func runReference(round: Int) async throws -> Double {
+@MainActor func runReference(round: Int) async throws -> Double {
     let schema = "bench_copy_\(getpid())_\(round)"
     _ = try PostgresStore(url: schemaURL(schema))  // the same tables, made by the store
     let connection = try await connect(schema: schema)
