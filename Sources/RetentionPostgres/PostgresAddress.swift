@@ -10,18 +10,30 @@ import RetentionKit
 public struct PostgresAddress: Hashable, Sendable, CustomStringConvertible {
     /// How the connection uses TLS.
     public enum TLSMode: String, Hashable, Sendable {
-        case disable, prefer, require
+        /// Plain TCP (the default; fine on loopback or a private network).
+        case disable
+        /// TLS when the server offers it, plain TCP otherwise.
+        case prefer
+        /// TLS or no connection.
+        case require
     }
 
+    /// The server's host name or address.
     public var host: String
+    /// The server's port (5432 unless the URL names another).
     public var port: Int
+    /// The user the store logs in as.
     public var username: String
+    /// The user's password, if the server asks for one.
     public var password: String?
+    /// The database holding the store's schema.
     public var database: String
     /// The schema holding the store's tables (created when missing).
     public var schema: String
+    /// Whether the connection uses TLS.
     public var tls: TLSMode
 
+    /// An address from its parts; ``init(url:)`` reads one from a URL.
     public init(
         host: String, port: Int = 5432, username: String, password: String?, database: String, schema: String = "public",
         tls: TLSMode = .disable
