@@ -37,8 +37,9 @@ final class PostgresSession: Sendable {
     ///
     /// A connection the server closed while it sat idle is often noticed only when the next
     /// statement is sent; postgres-nio then refuses the statement without sending it
-    /// (`clientClosedConnection`), so nothing reached the server and `body` runs once more on a
-    /// new connection.
+    /// (`clientClosedConnection`), and `body` runs once more on a new connection. That is safe
+    /// for a commit too: statements of it that did go out were on the closed connection, whose
+    /// transaction the server rolled back, and its `COMMIT` was the one refused.
     func run<T: Sendable>(_ doing: String, _ body: (Operation) throws -> T) throws(StoreError) -> T {
         do {
             return try connection.withLock { (current: inout PostgresConnection?) throws -> T in

@@ -38,6 +38,12 @@ public final class PostgresStore: RetentionStore {
     /// Connects to the store at `address`, creating or migrating its tables. postgres-nio's
     /// own log goes to `logger` (by default, warnings and worse to the standard error).
     public init(address: PostgresAddress, logger: Logger? = nil) throws(StoreError) {
+        // The schema is written into DDL and search_path unquoted, so only plain names pass.
+        guard PostgresAddress.isPlainIdentifier(address.schema) else {
+            throw StoreError(
+                .failed, message: "\(address): the schema name \"\(address.schema)\" is not a plain name",
+                hint: "use lower-case letters, digits and underscores, not starting with a digit, at most 63 characters")
+        }
         self.address = address
         var fallback = Logger(label: "RetentionPostgres")
         fallback.logLevel = .warning

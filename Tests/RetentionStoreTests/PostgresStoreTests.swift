@@ -60,6 +60,9 @@ struct PostgresStoreTests {
             #expect(error?.description.contains(problem) == true, "\(url): \(String(describing: error))")
             #expect(error?.hint?.contains("postgres://USER:PASSWORD@HOST:PORT/DATABASE") == true)
         }
+        let unsafe = PostgresAddress(host: "127.0.0.1", username: "u", password: nil, database: "db", schema: "x; DROP TABLE customers")
+        let refused = #expect(throws: StoreError.self) { try PostgresStore(address: unsafe) }
+        #expect(refused?.description.contains("not a plain name") == true, "a schema built in code is checked as a URL's is")
         let secret = #expect(throws: StoreError.self) { try PostgresAddress(url: "postgres://u:hunter2@h/db?x=1") }
         #expect(secret?.description.contains("hunter2") == false, "messages never show the password")
     }
