@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "RetentionKit", targets: ["RetentionKit"]),
         .library(name: "RetentionLua", targets: ["RetentionLua"]),
+        .library(name: "RetentionMetrics", targets: ["RetentionMetrics"]),
         .library(name: "RetentionSQLite", targets: ["RetentionSQLite"]),
         // Empty unless the package is built with the Postgres trait.
         .library(name: "RetentionPostgres", targets: ["RetentionPostgres"]),
@@ -41,6 +42,8 @@ let package = Package(
         .target(name: "CLuaReference", dependencies: ["CLua"]),
         // Pure Swift: domain values, events, engine. Never imports Lua or a database.
         .target(name: "RetentionKit"),
+        // Pure Swift: retention metrics and the predictive models, over plain arrays of orders.
+        .target(name: "RetentionMetrics", dependencies: ["RetentionKit"]),
         // The Lua runtime that runs merchants' scripts.
         .target(
             name: "RetentionLua",
@@ -106,6 +109,10 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
             ]
+        ),
+        .testTarget(
+            name: "RetentionMetricsTests",
+            dependencies: ["RetentionMetrics", "RetentionKit"]
         ),
         .testTarget(
             name: "RetentionHostTests",

@@ -1,0 +1,60 @@
+/// Which orders and profiles count. Every rule is on by default; turn one off to see the raw
+/// figure.
+///
+/// - `skipCancelled`: a cancelled order never counts.
+/// - `skipFullyRefunded`: an order refunded in full never counts (it is not a purchase).
+/// - `subtractRefunds`: partial refunds reduce the order's revenue.
+/// - `skipZeroValue`: an order with a total of zero (a free sample, a replacement) never counts.
+/// - `skipTestOrders`: orders flagged ``OrderRecord/isTest`` never count.
+/// - `mergeDuplicateProfiles`: profiles with the same normalised e-mail (trimmed, lower-case)
+///   are one customer, under the id of the earliest profile.
+/// - `refundsToOrderPeriod`: a refund or return reduces the revenue of the period the order
+///   was placed in, however late it came; off, it reduces the period it happened in.
+///
+/// ```swift
+/// var rules = HygieneRules()
+/// rules.skipZeroValue = false     // count free replacements as orders
+/// ```
+public struct HygieneRules: Hashable, Sendable {
+    public var skipCancelled = true
+    public var skipFullyRefunded = true
+    public var subtractRefunds = true
+    public var skipZeroValue = true
+    public var skipTestOrders = true
+    public var mergeDuplicateProfiles = true
+    public var refundsToOrderPeriod = true
+
+    /// Every rule on.
+    public init() {}
+
+    /// Every rule off: every order counts as placed, at its full total.
+    public static var none: HygieneRules {
+        var rules = HygieneRules()
+        rules.skipCancelled = false
+        rules.skipFullyRefunded = false
+        rules.subtractRefunds = false
+        rules.skipZeroValue = false
+        rules.skipTestOrders = false
+        rules.mergeDuplicateProfiles = false
+        rules.refundsToOrderPeriod = false
+        return rules
+    }
+}
+
+/// What the hygiene rules left out, so a report can say so.
+public struct HygieneReport: Hashable, Sendable {
+    /// Orders given.
+    public var ordersGiven = 0
+    /// Orders that count.
+    public var ordersCounted = 0
+    public var cancelled = 0
+    public var fullyRefunded = 0
+    public var zeroValue = 0
+    public var testOrders = 0
+    /// Orders left out by the cut (another channel or category, a customer outside the segment).
+    public var outsideCut = 0
+    /// Profiles folded into an earlier profile with the same e-mail.
+    public var mergedProfiles = 0
+
+    public init() {}
+}
