@@ -112,3 +112,25 @@ struct HygieneTests {
         #expect(try value(.tenure(days: 365...1_000, asOf: day("2026-03-01"))) == [14_000])
     }
 }
+
+@Suite("Large histories")
+struct LargeHistoryTests {
+    @Test("300,000 orders from 60,000 customers in random order: numbered by first order, every cent kept")
+    func numbering() throws {
+        var random = SeededGenerator(seed: 7)
+        var builder = OrderHistory.Builder(currency: .usd)
+        var firstSeen: [String] = []
+        var seen: Set<String> = []
+        var totals: [String: Int64] = [:]
+        for row in 0..<300_000 {
+            let id = "customer-\(random.next() % 60_000)"
+            let cents = Int64(random.next() % 10_000) + 1
+            try builder.append(orderID: "\(row)", customerID: id, day: day("2026-01-01") + Int(random.next() % 365), total: cents)
+            if seen.insert(id).inserted { firstSeen.append(id) }
+            totals[id, default: 0] += cents
+        }
+        let history = builder.build()
+        #expect(history.customerIDs == firstSeen)
+        #expect(history.historicValue(asOf: day("2026-12-31")) == firstSeen.map { totals[$0]! })
+    }
+}

@@ -20,15 +20,16 @@ extension OrderHistory {
         let allowed: Set<String>?
 
         var report = HygieneReport()
-        var index: [String: Int32] = [:]
-        var ids: [String] = []
-        var customer: [Int32] = []
+        /// The customer of each counted order, numbered when the history is built.
+        var customerIDs: [String] = []
         var day: [Int32] = []
         var revenue: [Int64] = []
-        var adjustmentCustomer: [Int32] = []
+        /// The order (its row) each refund counted in its own period belongs to.
+        var adjustmentRow: [Int32] = []
         var adjustmentDay: [Int32] = []
         var adjustmentAmount: [Int64] = []
-        var spans: [(customer: Int32, begin: Int32, end: Int32)] = []
+        var spanCustomerIDs: [String] = []
+        var spans: [(begin: Int32, end: Int32)] = []
 
         /// - Parameters:
         ///   - currency: the currency of every order; an order in another is refused.
@@ -59,13 +60,14 @@ extension OrderHistory {
                 guard isAllowed(id) else { continue }
                 let end = span.end.map(\.number) ?? Int32.max
                 guard end > span.start.number else { continue }
-                spans.append((intern(id), span.start.number, end))
+                spanCustomerIDs.append(id)
+                spans.append((span.start.number, end))
             }
         }
 
         /// Makes room for this many orders.
         public mutating func reserveCapacity(_ count: Int) {
-            customer.reserveCapacity(count)
+            customerIDs.reserveCapacity(count)
             day.reserveCapacity(count)
             revenue.reserveCapacity(count)
         }
@@ -78,14 +80,6 @@ extension OrderHistory {
                 return directory.profiles[survivorID]?.isLoyaltyMember != true
             }
             return true
-        }
-
-        private mutating func intern(_ id: String) -> Int32 {
-            if let known = index[id] { return known }
-            let next = Int32(ids.count)
-            index[id] = next
-            ids.append(id)
-            return next
         }
 
         /// Adds one order, or counts why it does not count.
@@ -168,8 +162,8 @@ extension OrderHistory {
             // the same proportion.
             let gross = countedPart ?? total
             let refundedPart = countedPart.map { share(of: refunded, part: $0, whole: total) } ?? refunded
-            let key = intern(id)
-            customer.append(key)
+            let row = Int32(customerIDs.count)
+            customerIDs.append(id)
             day.append(orderDay.number)
             report.ordersCounted += 1
             if !rules.subtractRefunds || refunded == 0 {
@@ -179,7 +173,7 @@ extension OrderHistory {
             } else {
                 revenue.append(gross)
                 for refund in refunds where refund.amount > 0 {
-                    adjustmentCustomer.append(key)
+                    adjustmentRow.append(row)
                     adjustmentDay.append(refund.day.number)
                     adjustmentAmount.append(-(countedPart.map { share(of: refund.amount, part: $0, whole: total) } ?? refund.amount))
                 }
@@ -195,6 +189,12 @@ extension OrderHistory {
 
         /// The history, with each customer's orders in day order.
         public func build() -> OrderHistory {
+            // Customers are numbered by first appearance: subscribers first, then orders.
+            let numbered = CustomerInterner.numberAll(spanCustomerIDs, customerIDs)
+            let ids = numbered.ids
+            let spanCustomer = Array(numbered.numbers[..<spans.count])
+            let customer = Array(numbered.numbers[spans.count...])
+            let adjustmentCustomer = adjustmentRow.map { customer[Int($0)] }
             var keep: [Bool]? = nil
             if case .tenure(let days, let asOf) = cut {
                 var first = [Int32](repeating: Int32.max, count: ids.count)
@@ -210,7 +210,7 @@ extension OrderHistory {
             }
             var report = report
             if keep != nil {
-                let dropped = customer.reduce(0) { $0 + (newIndex[Int(  $1)] < 0 ? 1 : 0) }
+                let dropped = customer.reduce(0) { $0 + (newIndex[Int($1)] < 0 ? 1 : 0) }
                 report.outsideCut += dropped
                 report.ordersCounted -= dropped
             }
@@ -218,7 +218,7 @@ extension OrderHistory {
             let adjustments = Self.group(
                 keys: adjustmentCustomer, days: adjustmentDay, values: adjustmentAmount, newIndex: newIndex, customers: keptIDs.count)
             let spanOrder = Self.group(
-                keys: spans.map(\.customer), days: spans.map(\.begin), values: spans.map { Int64($0.end) },
+                keys: spanCustomer, days: spans.map(\.begin), values: spans.map { Int64($0.end) },
                 newIndex: newIndex, customers: keptIDs.count)
             var member = [Bool](repeating: false, count: keptIDs.count)
             for (index, id) in keptIDs.enumerated() { member[index] = directory.profiles[id]?.isLoyaltyMember ?? false }

@@ -225,11 +225,12 @@ struct BetaGeoLikelihood {
             let logRecency = logTime[Int(repeatRecency[index])]
             let a3 = -(r + x) * logAge
             let a4 = a4Constant[k] - (r + x) * logRecency
-            let top = max(a3, a4)
-            let e3 = exp(a3 - top), e4 = exp(a4 - top)
-            let total = e3 + e4
-            sumLL += top + log(total)
-            let w3 = e3 / total, w4 = e4 / total
+            // ln(e^A3 + e^A4) = max + ln(1 + e^−|A3 − A4|): one exp and one log per customer.
+            let smaller = exp(-abs(a3 - a4))
+            sumLL += max(a3, a4) + log1p(smaller)
+            let share = smaller / (1 + smaller)
+            let w4 = a4 > a3 ? 1 - share : share
+            let w3 = 1 - w4
             dR -= w3 * logAge + w4 * logRecency
             dAlpha -= (r + x) * (w3 * inverseTime[Int(repeatAge[index])] + w4 * inverseTime[Int(repeatRecency[index])])
             w4ByX[k] += w4

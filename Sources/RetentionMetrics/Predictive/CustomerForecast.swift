@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What the models predict for every customer of a ``PurchaseSummary``, in its order.
 public struct CustomerForecasts: Sendable {
     /// The customers, as ids.
@@ -58,30 +66,63 @@ extension PurchaseSummary {
         guard purchases.a != 1 else {
             throw MetricsError(.badArgument, "the BG/NBD expectation divides by a − 1 and a is exactly 1; refit or nudge a")
         }
-        let recency = self.recency, age = self.age
-        var alive = [Double](repeating: 0, count: count)
-        var expected = [Double](repeating: 0, count: count)
-        var averageValue = [Double](repeating: 0, count: count)
-        var value = [Double](repeating: 0, count: count)
         let period = Double(options.periodDays) / unit.days
-        for index in 0..<count {
-            let x = Int(frequency[index])
-            let tx = recency[index], T = age[index]
-            alive[index] = purchases.probabilityAlive(frequency: x, recency: tx, age: T)
-            expected[index] = purchases.expectedPurchases(in: options.purchaseHorizon, frequency: x, recency: tx, age: T)
-            let average = spend.expectedAverageValue(frequency: x, monetary: monetary[index])
-            averageValue[index] = average
-            var total = 0.0, previous = 0.0, discount = 1.0
-            for step in 0..<options.valueHorizonPeriods {
-                let cumulative = purchases.expectedPurchases(in: period * Double(step + 1), frequency: x, recency: tx, age: T)
-                discount /= 1 + options.discountRate
-                total += (cumulative - previous) * average * discount
-                previous = cumulative
+        // Horizons in the model's unit: the purchase horizon, then each period's end.
+        let horizons = [options.purchaseHorizon] + (0..<options.valueHorizonPeriods).map { period * Double($0 + 1) }
+        let longest = horizons.max() ?? 0
+        let youngest = Double(ageDays.min() ?? 0) / unit.days
+        let series = HypergeometricSeriesTable(
+            purchases, frequencies: frequency, largestZ: longest / (purchases.alpha + youngest + longest))
+        let n = count
+        var alive = [Double](repeating: 0, count: n)
+        var expected = [Double](repeating: 0, count: n)
+        var averageValue = [Double](repeating: 0, count: n)
+        var value = [Double](repeating: 0, count: n)
+        let days = unit.days
+        let discount = (0..<options.valueHorizonPeriods).map { 1 / pow(1 + options.discountRate, Double($0 + 1)) }
+        alive.withUnsafeMutableBufferPointer { alive in
+            expected.withUnsafeMutableBufferPointer { expected in
+                averageValue.withUnsafeMutableBufferPointer { averageValue in
+                    value.withUnsafeMutableBufferPointer { value in
+                        let out = ForecastColumns(alive: alive, expected: expected, averageValue: averageValue, value: value)
+                        inParallel(count: n) { range in
+                            for index in range {
+                                let x = Int(frequency[index])
+                                let tx = Double(recencyDays[index]) / days, T = Double(ageDays[index]) / days
+                                let pAlive = purchases.probabilityAlive(frequency: x, recency: tx, age: T)
+                                // Every horizon shares P(alive) (the denominator of equation 10) and ln(α + T).
+                                func expectedBy(_ t: Double) -> Double {
+                                    series.expectedPurchases(in: t, frequency: x, age: T) * pAlive
+                                }
+                                let average = spend.expectedAverageValue(frequency: x, monetary: monetary[index])
+                                var total = 0.0, previous = 0.0
+                                var purchasesInHorizon = -1.0
+                                for step in 0..<options.valueHorizonPeriods {
+                                    let cumulative = expectedBy(horizons[step + 1])
+                                    if horizons[step + 1] == options.purchaseHorizon { purchasesInHorizon = cumulative }
+                                    total += (cumulative - previous) * average * discount[step]
+                                    previous = cumulative
+                                }
+                                out.alive[index] = pAlive
+                                out.expected[index] = purchasesInHorizon >= 0 ? purchasesInHorizon : expectedBy(options.purchaseHorizon)
+                                out.averageValue[index] = average
+                                out.value[index] = total
+                            }
+                        }
+                    }
+                }
             }
-            value[index] = total
         }
         return CustomerForecasts(
             customerIDs: customerIDs, probabilityAlive: alive, expectedPurchases: expected, expectedAverageValue: averageValue,
             expectedValue: value)
     }
+}
+
+/// The output columns, written by disjoint ranges of customers from several threads.
+private struct ForecastColumns: @unchecked Sendable {
+    let alive: UnsafeMutableBufferPointer<Double>
+    let expected: UnsafeMutableBufferPointer<Double>
+    let averageValue: UnsafeMutableBufferPointer<Double>
+    let value: UnsafeMutableBufferPointer<Double>
 }

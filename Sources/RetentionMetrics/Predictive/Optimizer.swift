@@ -14,11 +14,14 @@ public struct Convergence: Hashable, Sendable {
     public var iterations: Int
     /// Largest gradient component of the mean negative log-likelihood (in log-parameters) at the end.
     public var gradientNorm: Double
+    /// Evaluations of the likelihood and its gradient, line searches included.
+    public var evaluations: Int
 
-    public init(converged: Bool, iterations: Int, gradientNorm: Double) {
+    public init(converged: Bool, iterations: Int, gradientNorm: Double, evaluations: Int) {
         self.converged = converged
         self.iterations = iterations
         self.gradientNorm = gradientNorm
+        self.evaluations = evaluations
     }
 }
 
@@ -26,8 +29,16 @@ public struct Convergence: Hashable, Sendable {
 /// with a backtracking line search under the Armijo condition. The models are fitted in log
 /// parameters, so every point it visits is valid; a step that leaves the finite region is shortened.
 struct BFGS {
-    var gradientTolerance = 1e-10
+    /// Converged when no gradient component exceeds this. Below about 1e-8 a step that lowers the
+    /// gradient changes the mean log-likelihood by less than its last bit, so asking for much
+    /// less only stalls the line search; the parameters are then exact to about seven digits.
+    var gradientTolerance = 1e-7
+    /// A line search that fails with the gradient below this ends the search as converged: the
+    /// objective cannot be lowered further at double precision.
+    var noiseTolerance = 1e-6
     var maxIterations = 1000
+    /// Halvings of the step before a line search gives up.
+    var maxHalvings = 30
 
     /// Returns the minimiser and how the search went. `objective` returns the value and fills
     /// the gradient.
@@ -37,6 +48,7 @@ struct BFGS {
         let n = start.count
         var x = start
         var g = [Double](repeating: 0, count: n)
+        var evaluations = 1
         var f = objective(x, &g)
         precondition(f.isFinite, "the starting point of a fit must have a finite likelihood")
         // The inverse Hessian estimate, row-major.
@@ -46,7 +58,7 @@ struct BFGS {
         var stalled = 0
         while iterations < maxIterations {
             if g.map(abs).max()! <= gradientTolerance {
-                return (x, f, Convergence(converged: true, iterations: iterations, gradientNorm: g.map(abs).max()!))
+                return (x, f, Convergence(converged: true, iterations: iterations, gradientNorm: g.map(abs).max()!, evaluations: evaluations))
             }
             iterations += 1
             var direction = [Double](repeating: 0, count: n)
@@ -67,14 +79,16 @@ struct BFGS {
             var next = x
             var nextGradient = g
             var nextValue = Double.infinity
-            while step > 1e-20 {
+            for _ in 0..<maxHalvings {
                 for i in 0..<n { next[i] = x[i] + step * direction[i] }
                 nextValue = objective(next, &nextGradient)
+                evaluations += 1
                 if nextValue.isFinite && nextValue <= f + 1e-4 * step * slope { break }
                 step *= 0.5
             }
             guard nextValue.isFinite, nextValue <= f else {
-                return (x, f, Convergence(converged: g.map(abs).max()! <= 1e-6, iterations: iterations, gradientNorm: g.map(abs).max()!))
+                let norm = g.map(abs).max()!
+                return (x, f, Convergence(converged: norm <= noiseTolerance, iterations: iterations, gradientNorm: norm, evaluations: evaluations))
             }
             let s = (0..<n).map { next[$0] - x[$0] }
             let y = (0..<n).map { nextGradient[$0] - g[$0] }
@@ -85,7 +99,7 @@ struct BFGS {
             g = nextGradient
             if stalled >= 3 {
                 let norm = g.map(abs).max()!
-                return (x, f, Convergence(converged: norm <= 1e-6, iterations: iterations, gradientNorm: norm))
+                return (x, f, Convergence(converged: norm <= noiseTolerance, iterations: iterations, gradientNorm: norm, evaluations: evaluations))
             }
             guard sy > 1e-300 else { continue }
             if iterations == 1 {
@@ -107,6 +121,6 @@ struct BFGS {
             }
         }
         let norm = g.map(abs).max()!
-        return (x, f, Convergence(converged: norm <= gradientTolerance, iterations: iterations, gradientNorm: norm))
+        return (x, f, Convergence(converged: norm <= gradientTolerance, iterations: iterations, gradientNorm: norm, evaluations: evaluations))
     }
 }

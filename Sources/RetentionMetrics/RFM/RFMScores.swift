@@ -89,8 +89,16 @@ extension OrderHistory {
 
     /// 1 + ⌊5 × (values strictly below) ÷ n⌋ for each value.
     static func quintileScores(_ values: [Int64]) -> [UInt8] {
+        let n = values.count
+        guard let low = values.min(), let high = values.max() else { return [] }
+        // Day counts and order counts span a small range: count them instead of sorting.
+        if high - low < 4 * Int64(n) + 1_024 {
+            var below = [Int](repeating: 0, count: Int(high - low) + 2)
+            for value in values { below[Int(value - low) + 1] += 1 }
+            for index in 1..<below.count { below[index] += below[index - 1] }
+            return values.map { UInt8(1 + (5 * below[Int($0 - low)]) / n) }
+        }
         let sorted = values.sorted()
-        let n = sorted.count
         return values.map { value in
             var low = 0, high = n
             while low < high {
