@@ -65,6 +65,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
             ]
         ),
+        // RetentionMetrics on a million customers, timed for Benchmarks/metrics-reference.py.
+        .executableTarget(
+            name: "metrics-ratio",
+            dependencies: [
+                .product(name: "RetentionKit", package: "RetentionKit"),
+                .product(name: "RetentionMetrics", package: "RetentionKit"),
+            ]
+        ),
         // The same two paths under package-benchmark (wall clock, instructions, mallocs).
         .executableTarget(
             name: "LuaCall",
