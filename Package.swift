@@ -112,7 +112,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RetentionMetricsTests",
-            dependencies: ["RetentionMetrics", "RetentionKit"]
+            dependencies: [
+                "RetentionMetrics", "RetentionKit",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "RetentionHostTests",
