@@ -75,6 +75,7 @@ let package = Package(
             dependencies: [
                 "RetentionLua",
                 "RetentionKit",
+                "RetentionMetrics",
                 "RetentionSQLite",
                 "RetentionPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

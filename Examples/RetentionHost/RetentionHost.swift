@@ -5,15 +5,16 @@ import ArgumentParser
 struct RetentionHost: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retention-host",
-        abstract: "Runs RetentionKit with merchant scripts: checks plugins, calls their functions, replays events into a store and reads balances.",
+        abstract: "Runs RetentionKit with merchant scripts: checks plugins, calls their functions, replays events into a store, reads balances and reports the metrics.",
         discussion: """
             Examples:
               retention-host check Plugins
               retention-host check Plugins --profile --events Examples/Store/events.jsonl
               retention-host replay Examples/Store/events.jsonl --plugins Plugins --store shop.sqlite
               retention-host balances --store shop.sqlite
+              retention-host report --store shop.sqlite --period month --point-value 1.00/100
               retention-host call Plugins/review-points.lua earn --args '[{"type": "review_posted", "review": {"sku": "MUG", "has_media": true}}, {"rewarded_review_skus": {}}]'
             """,
-        subcommands: [CheckCommand.self, CallCommand.self, ReplayCommand.self, BalancesCommand.self]
+        subcommands: [CheckCommand.self, CallCommand.self, ReplayCommand.self, BalancesCommand.self, ReportCommand.self]
     )
 }

@@ -47,10 +47,17 @@ public struct HygieneReport: Hashable, Sendable {
     public var ordersGiven = 0
     /// Orders that count.
     public var ordersCounted = 0
+    /// Cancelled orders left out.
     public var cancelled = 0
+    /// Orders refunded in full, left out.
     public var fullyRefunded = 0
+    /// Orders of zero value, left out.
     public var zeroValue = 0
+    /// Test orders, left out.
     public var testOrders = 0
+    /// Orders in another currency, left out by ``OrderHistory/init(stored:currency:rules:cut:isMember:)``
+    /// (the other initialisers refuse them).
+    public var otherCurrency = 0
     /// Orders left out by the cut (another channel or category, a customer outside the segment).
     public var outsideCut = 0
     /// Profiles folded into an earlier profile with the same e-mail.

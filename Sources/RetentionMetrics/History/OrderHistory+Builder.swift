@@ -65,6 +65,13 @@ extension OrderHistory {
             }
         }
 
+        /// Counts an order in another currency as given and left out, for a store that takes
+        /// several currencies and is measured in one.
+        public mutating func skipOtherCurrency() {
+            report.ordersGiven += 1
+            report.otherCurrency += 1
+        }
+
         /// Makes room for this many orders.
         public mutating func reserveCapacity(_ count: Int) {
             customerIDs.reserveCapacity(count)

@@ -101,7 +101,15 @@ extension PurchaseSummary {
     /// rescaled so the oldest customer's age is 10 (α is converted back afterwards). Throws
     /// `notEnoughData` without customers or without a single repeat purchase, and
     /// `didNotConverge` when no maximum is found.
-    public func fitBetaGeo() throws(MetricsError) -> ModelFit<BetaGeoParameters> {
+    ///
+    /// When dropout hardly varies between customers the likelihood keeps rising as a and b grow
+    /// together (a ÷ (a + b) fixed), and there is no maximum to find. A `penalty` λ > 0 then
+    /// maximises ln L ÷ n − λ (a² + b²) instead, which keeps them finite; the log-likelihood
+    /// reported is still the unpenalised one.
+    public func fitBetaGeo(penalty: Double = 0) throws(MetricsError) -> ModelFit<BetaGeoParameters> {
+        guard penalty >= 0, penalty.isFinite else {
+            throw MetricsError(.badArgument, "a penalty of \(penalty) cannot keep a and b finite; give 0 or a small positive number such as 0.001")
+        }
         guard count > 0 else {
             throw MetricsError(.notEnoughData, "no customer bought by \(observationEnd.iso): the BG/NBD model needs purchase histories")
         }
@@ -112,7 +120,13 @@ extension PurchaseSummary {
         let maxAge = max(1, Double(ageDays.max() ?? 1))
         let fitPerDay = 10 / maxAge
         let search = BFGS().minimise(from: [0, 0, 0, 0]) { theta, gradient in
-            likelihood.negativeMeanLogLikelihood(logParameters: theta, perDay: fitPerDay, gradient: &gradient)
+            var value = likelihood.negativeMeanLogLikelihood(logParameters: theta, perDay: fitPerDay, gradient: &gradient)
+            for index in 2...3 where penalty > 0 {
+                let square = exp(2 * theta[index])
+                value += penalty * square
+                gradient[index] += 2 * penalty * square
+            }
+            return value
         }
         let perDay = 1 / unit.days
         let scaled = search.point.map { exp($0) }
@@ -122,7 +136,8 @@ extension PurchaseSummary {
             logParameters: [parameters.r, parameters.alpha, parameters.a, parameters.b].map { log($0) }, perDay: perDay,
             gradient: &unused)
         guard search.convergence.converged, mean.isFinite else {
-            throw MetricsError(.didNotConverge, "the BG/NBD fit did not converge after \(search.convergence.iterations) iterations (largest gradient \(search.convergence.gradientNorm)); the data may have too few repeat buyers for the model")
+            let reached = "r \(parameters.r), α \(parameters.alpha), a \(parameters.a), b \(parameters.b)"
+            throw MetricsError(.didNotConverge, "the BG/NBD fit did not converge after \(search.convergence.iterations) iterations (largest gradient \(search.convergence.gradientNorm), at \(reached)); the data may have too few repeat buyers for the model, or dropout may not vary between customers (a and b growing together); fit with a small penalty such as 0.001")
         }
         return ModelFit(parameters: parameters, logLikelihood: -mean * Double(count), customers: count, convergence: search.convergence)
     }

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+@Suite("retention-host report")
+struct ReportCommandTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let exampleStore = root.appendingPathComponent("Examples/Store/events.jsonl").path
+
+    /// The example store replayed through the plugin library into a fresh SQLite file.
+    static func replayedStore() throws -> String {
+        let store = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString).sqlite").path
+        let replay = try Host.run([
+            "replay", exampleStore, "--plugins", CrashTests.plugins, "--store", store, "--points-expire-days", "365",
+        ])
+        #expect(replay.status == 0, "\(replay.standardError)")
+        return store
+    }
+
+    @Test("--json gives every section, and the figures agree with each other and with balances")
+    func json() throws {
+        let store = try Self.replayedStore()
+        let output = try Host.run(["report", "--store", store, "--from", "2024-12-01", "--point-value", "1.00/100", "--json"])
+        #expect(output.status == 0, "\(output.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8)) as? [String: Any])
+        #expect(report["currency"] as? String == "USD")
+        #expect(report["to"] as? String == "2027-09-02")   // the latest event in the store
+        let orders = try #require(report["orders"] as? [String: Any])
+        #expect(orders["given"] as? Int == 734)
+        #expect(orders["counted"] as? Int == 704)
+        #expect(orders["cancelled"] as? Int == 30)
+
+        // Retention periods are quarters from --from, each with S, N and E.
+        let retention = try #require(report["retention"] as? [[String: Any]])
+        #expect(retention.first?["start"] as? String == "2024-12-01")
+        #expect(retention.last?["end"] as? String == "2027-09-02")
+        for period in retention {
+            let s = try #require(period["customers_at_start"] as? Int), n = try #require(period["acquired"] as? Int)
+            let e = try #require(period["customers_at_end"] as? Int)
+            if s > 0, let rate = period["retention_rate"] as? Double {
+                #expect(abs(rate - Double(e - n) / Double(s) * 100) < 1e-9)
+            }
+        }
+
+        // The cohorts hold every customer who bought.
+        let cohorts = try #require((report["cohorts"] as? [String: Any])?["cohorts"] as? [[String: Any]])
+        let behaviour = try #require(report["behaviour"] as? [String: Any])
+        #expect(cohorts.reduce(0) { $0 + ($1["size"] as? Int ?? 0) } == behaviour["customers"] as? Int)
+        let segments = try #require(report["rfm_segments"] as? [String: Int])
+        #expect(segments.values.reduce(0, +) == behaviour["customers"] as? Int)
+
+        // The models come with their time unit and log-likelihood.
+        let predictive = try #require(report["predictive"] as? [String: Any])
+        let bgnbd = try #require(predictive["bg_nbd"] as? [String: Any])
+        #expect(bgnbd["time_unit"] as? String == "days")
+        #expect((bgnbd["log_likelihood"] as? Double ?? 0) < 0)
+        #expect(bgnbd["converged"] as? Bool == true)
+        #expect(predictive["gamma_gamma"] is [String: Any])
+
+        // Points: what was earned is held, spent, expired or taken back (less debt settled), and
+        // what is held equals the balances command's sum; at a cent a point it is worth that in cents.
+        let loyalty = try #require(report["loyalty"] as? [String: Any])
+        func points(_ key: String) -> Int { loyalty[key] as? Int ?? -1 }
+        let held = points("available") + points("pending")
+        let accounted = held + points("redeemed") + points("expired") + points("reversed") + points("adjusted_down") - points("adjusted_up")
+        #expect(accounted <= points("earned") && accounted > points("earned") - 1_000)
+        let balances = try Host.run(["balances", "--store", store, "--json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(balances.standardOutput.utf8)) as? [[String: Any]])
+        #expect(loyalty["liability"] as? String == String(format: "%d.%02d", held / 100, held % 100))
+        let tiers = try #require(report["tiers"] as? [[String: Any]])
+        #expect(tiers.reduce(0) { $0 + ($1["customers"] as? Int ?? 0) } == rows.count)
+        // Balances are as of each customer's last activity; the report's are on --to, after
+        // expiries since, so it holds no more.
+        #expect(held <= rows.reduce(0) { $0 + ($1["available"] as? Int ?? 0) + ($1["pending"] as? Int ?? 0) })
+    }
+
+    @Test("The tables name every section")
+    func text() throws {
+        let store = try Self.replayedStore()
+        let output = try Host.run(["report", "--store", store, "--period", "year"])
+        #expect(output.status == 0, "\(output.standardError)")
+        for heading in ["Purchase behaviour", "Retention by year", "Cohorts by month", "RFM segments", "Predictive customer value",
+                        "Loyalty points", "Loyalty members", "Tiers"] {
+            #expect(output.standardOutput.contains(heading), "no \(heading) in:\n\(output.standardOutput)")
+        }
+    }
+
+    @Test("Bad options are refused with what to write instead", arguments: [
+        (["--to", "2027-02-30"], "YYYY-MM-DD"), (["--period", "fortnight"], "week, month, quarter or year"),
+        (["--point-value", "1.005/100"], "MONEY/POINTS"), (["--from", "2028-01-01"], "ends before it starts"),
+    ])
+    func badOptions(_ options: [String], _ hint: String) throws {
+        let store = try Self.replayedStore()
+        let output = try Host.run(["report", "--store", store] + options)
+        #expect(output.status != 0)
+        #expect(output.standardError.contains(hint), "\(output.standardError)")
+    }
+
+    @Test("A store that does not exist is named")
+    func missingStore() throws {
+        let output = try Host.run(["report", "--store", "/nonexistent/shop.sqlite"])
+        #expect(output.status != 0)
+        #expect(output.standardError.contains("/nonexistent/shop.sqlite"))
+    }
+}

@@ -1,0 +1,40 @@
+import RetentionKit
+import RetentionMetrics
+import Testing
+
+@Suite("The report: every figure over one history")
+struct RetentionReportTests {
+    @Test("The worked retention example, by quarter, with a ledger and tiers")
+    func workedExample() throws {
+        let history = try OrderHistory(orders: RetentionRateTests.workedExample(), currency: .usd)
+        var account = LoyaltyAccount()
+        try account.earn(key: "a", points: 1_000, on: day("2026-01-05"), source: LedgerSource(eventID: "e", reason: "test"))
+        try account.redeem(key: "r", points: 400, on: day("2026-02-05"), source: LedgerSource(eventID: "e2", reason: "test"))
+        let options = RetentionReport.Options(
+            from: day("2026-01-01"), to: day("2026-03-31"), pointValue: try PointValue(Money(minorUnits: 1, currency: .usd), per: 1))
+        let report = try RetentionReport(
+            history: history, ledger: PointsLedger([account.entries]), tiers: ["gold", "gold", nil], options: options)
+        #expect(report.retention.count == 1)
+        #expect(report.retention[0].rate == 80)
+        #expect(report.behaviour.customers == 150)
+        #expect(report.loyalty?.flows.redeemed == 400)
+        #expect(report.loyalty?.liability == Money(minorUnits: 600, currency: .usd))
+        #expect(report.liability.map(\.outstanding) == [600])
+        #expect(report.tiers.first?.tier == "gold" && report.tiers.first?.customers == 2)
+        // One purchase each: nobody bought twice, so there is no model, and the report says why.
+        #expect(report.predictive == nil)
+        #expect(report.predictiveNote?.contains("bought twice") == true)
+        let json = report.json.text
+        #expect(json.contains("\"retention_rate\":80.0"))
+        #expect(json.contains("\"liability\":\"6.00\""))
+        #expect(report.text.contains("80.0%"))
+    }
+
+    @Test("A period that ends before it starts is refused")
+    func badPeriod() throws {
+        let history = try OrderHistory(orders: RetentionRateTests.workedExample(), currency: .usd)
+        #expect(throws: MetricsError.self) {
+            try RetentionReport(history: history, ledger: nil, tiers: [], options: .init(from: day("2026-05-01"), to: day("2026-03-31")))
+        }
+    }
+}
