@@ -71,6 +71,32 @@ struct PredictiveModelTests {
         return (try! OrderHistory(orders: store.orders, currency: .usd), store.observationEnd)
     }()
 
+    @Test("Dropout the same for everybody: a and b run away without a penalty, a tiny one keeps them finite", .timeLimit(.minutes(2)))
+    func betaGeoPenalty() throws {
+        // p = a ÷ (a + b) = 0.2 for every customer: a and b as good as infinite.
+        let truth = BetaGeoParameters(r: 0.5, alpha: 60, a: 2e6, b: 8e6, unit: .days)
+        let store = syntheticStore(
+            customers: 8_000, purchases: truth, spend: Self.truth.spend, start: day("2024-01-01"), spreadDays: 365,
+            observedDays: 730, seed: 77)
+        let summary = try OrderHistory(orders: store.orders, currency: .usd).purchaseSummary(observationEnd: store.observationEnd)
+        var plainA = Double.infinity
+        do {
+            plainA = try summary.fitBetaGeo().parameters.a
+            #expect(plainA > 10_000, "a = \(plainA)")
+        } catch {
+            #expect(error.code == .didNotConverge)
+            #expect(error.message.contains("penalty"))
+        }
+        let fit = try summary.fitBetaGeo(penalty: 1e-6)
+        let found = fit.parameters
+        #expect(fit.convergence.converged)
+        #expect(found.a < 1_000 && found.a < plainA, "a = \(found.a)")
+        // The penalty stops a and b where their pull is tiny, and the mean dropout is still near 0.2.
+        #expect(abs(found.a / (found.a + found.b) / 0.2 - 1) < 0.1, "a = \(found.a), b = \(found.b)")
+        #expect(abs(found.r / truth.r - 1) < 0.15, "r = \(found.r)")
+        #expect(throws: MetricsError.self) { try summary.fitBetaGeo(penalty: -1) }
+    }
+
     @Test("BG/NBD recovers the parameters it was drawn from, and reports the fit", .timeLimit(.minutes(2)))
     func betaGeoRecovery() throws {
         let summary = Self.synthetic.history.purchaseSummary(observationEnd: Self.synthetic.end)

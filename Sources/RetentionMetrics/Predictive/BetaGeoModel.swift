@@ -108,7 +108,7 @@ extension PurchaseSummary {
     /// reported is still the unpenalised one.
     public func fitBetaGeo(penalty: Double = 0) throws(MetricsError) -> ModelFit<BetaGeoParameters> {
         guard penalty >= 0, penalty.isFinite else {
-            throw MetricsError(.badArgument, "a penalty of \(penalty) cannot keep a and b finite; give 0 or a small positive number such as 0.001")
+            throw MetricsError(.badArgument, "a penalty of \(penalty) cannot keep a and b finite; give 0 or a small positive number such as 1e-6")
         }
         guard count > 0 else {
             throw MetricsError(.notEnoughData, "no customer bought by \(observationEnd.iso): the BG/NBD model needs purchase histories")
@@ -137,7 +137,7 @@ extension PurchaseSummary {
             gradient: &unused)
         guard search.convergence.converged, mean.isFinite else {
             let reached = "r \(parameters.r), α \(parameters.alpha), a \(parameters.a), b \(parameters.b)"
-            throw MetricsError(.didNotConverge, "the BG/NBD fit did not converge after \(search.convergence.iterations) iterations (largest gradient \(search.convergence.gradientNorm), at \(reached)); the data may have too few repeat buyers for the model, or dropout may not vary between customers (a and b growing together); fit with a small penalty such as 0.001")
+            throw MetricsError(.didNotConverge, "the BG/NBD fit did not converge after \(search.convergence.iterations) iterations (largest gradient \(search.convergence.gradientNorm), at \(reached)); the data may have too few repeat buyers for the model, or dropout may not vary between customers (a and b growing together); fit with a small penalty such as 1e-6")
         }
         return ModelFit(parameters: parameters, logLikelihood: -mean * Double(count), customers: count, convergence: search.convergence)
     }

@@ -64,7 +64,7 @@ public struct PredictiveValue: Hashable, Sendable {
         } catch {
             guard error.code == .didNotConverge else { throw error }
             // Dropout that does not vary between customers: keep a and b finite.
-            penalty = 0.001
+            penalty = 1e-6
             purchases = try summary.fitBetaGeo(penalty: penalty)
             notes.append("BG/NBD fitted with a penalty of \(penalty) on a² + b²: without it a and b grow together without bound (dropout hardly varies between customers)")
         }
