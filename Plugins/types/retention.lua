@@ -102,6 +102,27 @@
 ---@field attributes? table<string, string|integer|number|boolean>   custom
 ---@field year? integer                  birthday
 ---@field tier_change? TierChangeInfo    tier_changed
+---@field subscription_id? string        subscription_* events
+---@field until? string                  subscription_paused, when it has an end day
+---@field until_day? integer             subscription_paused, the end day as a day number
+---@field reason? string                 subscription_cancelled
+---@field voluntary? boolean             subscription_cancelled: false for involuntary churn
+
+---One of a customer's subscriptions.
+---@class SubscriptionInfo
+---@field id string
+---@field plan string
+---@field status string                 "active", "paused", "past_due" or "cancelled"
+---@field interval_count integer
+---@field interval_unit string          "day", "week" or "month"
+---@field started_on string
+---@field started_day integer
+---@field next_renewal_on string
+---@field renewals integer
+---@field consecutive_renewals integer  renewals since the last skip, pause or cancellation
+---@field cycle_price integer           the items less the bundle discount, in minor units
+---@field currency string
+---@field items { sku: string, quantity: integer, unit_price: integer }[]
 
 ---@class TierProgressInfo
 ---@field current integer        the customer's figure in the qualification window
@@ -143,6 +164,12 @@
 ---@field referral_count integer
 ---@field review_count integer
 ---@field rewarded_review_skus table<string, boolean>
+---@field active_subscription_count integer  subscriptions active or past due on the event's day
+---@field subscription_tenure_days? integer  days since the earliest live subscription started
+---@field consecutive_renewals integer       the longest streak among live subscriptions (a renewal event's view includes it)
+---@field subscription_skips integer         skips in the last cycles (the program's window, 6 by default)
+---@field subscription_status? string        "active", "past_due", "paused" or "cancelled": the most engaged
+---@field subscriptions SubscriptionInfo[]   every subscription, cancelled ones included, by start
 
 ---One award `earn` makes.
 ---@class Award

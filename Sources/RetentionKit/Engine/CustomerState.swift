@@ -39,12 +39,19 @@ struct CustomerState: Sendable, Codable {
     var referral: ReferralRecord?
     /// As a referrer: the days of the referrals accepted.
     var referralDays: [Day] = []
+    /// Subscriptions by id; optional so states stored before subscriptions decode as none.
+    private var storedSubscriptions: [String: Subscription]?
+    var subscriptions: [String: Subscription] {
+        get { storedSubscriptions ?? [:] }
+        set { storedSubscriptions = newValue.isEmpty ? nil : newValue }
+    }
 
     /// Everything but ``savedBy``, which only means something to the engine that set it.
     enum CodingKeys: String, CodingKey {
         case profile, createdOn, account, orders, orderDays, firstOrderID, spent, reviewCount, rewardedReviews
         case rewardedReviewSKUs, awards, tier, tierRank, tierSince, tierProgress, downgradeDue, reviewedThrough
         case scheduledReview, mergedInto, segments, referral, referralDays
+        case storedSubscriptions = "subscriptions"
     }
 
     init(profile: CustomerProfile, createdOn: Day, policy: LedgerPolicy) {
@@ -63,7 +70,8 @@ struct CustomerState: Sendable, Codable {
         if let attributes = change.attributes { profile.attributes = attributes }
     }
 
-    func view(on day: Day, qualification: QualificationWindow) -> CustomerView {
+    func view(on day: Day, program: Program) -> CustomerView {
+        let qualification = program.qualification
         let balance = account.balance(on: max(day, account.today ?? day))
         let average: Double? =
             orderDays.count >= 2 ? Double(orderDays[orderDays.count - 1] - orderDays[0]) / Double(orderDays.count - 1) : nil
@@ -82,7 +90,8 @@ struct CustomerState: Sendable, Codable {
             averageDaysBetweenOrders: average, pointsAvailable: balance.available, pointsPending: balance.pending,
             lifetimePoints: Points(account.totals.earned), tier: tier, tierSince: tierSince, tierProgress: tierProgress,
             tierDowngradeOn: downgradeDue, segments: segments, referralCount: referralDays.count, reviewCount: reviewCount,
-            rewardedReviewSKUs: rewardedReviewSKUs)
+            rewardedReviewSKUs: rewardedReviewSKUs,
+            subscriptions: SubscriptionSummary(subscriptions.values, on: day, skipWindow: program.subscriptions.skipWindowCycles))
     }
 
     /// Points earned from `first` (nil for ever) through `last`, less what reversals in that
@@ -203,6 +212,7 @@ struct CustomerState: Sendable, Codable {
         for (review, sku) in other.rewardedReviews where rewardedReviews[review] == nil { recordRewardedReview(review, sku: sku) }
         awards.merge(other.awards, uniquingKeysWith: +)
         referralDays = (referralDays + other.referralDays).sorted()
+        subscriptions.merge(other.subscriptions) { mine, _ in mine }
         if referral == nil { referral = other.referral }
         segments = Array(Set(segments + other.segments)).sorted()
         if other.tierRank > tierRank {

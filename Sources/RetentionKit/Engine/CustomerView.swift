@@ -57,4 +57,6 @@ public struct CustomerView: Hashable, Sendable {
     public var reviewCount: Int
     /// Products whose review by this customer has earned points (and was not removed).
     public var rewardedReviewSKUs: Set<String>
+    /// The customer's subscriptions, and figures over those that are live.
+    public var subscriptions: SubscriptionSummary
 }

@@ -4,7 +4,7 @@ extension Engine {
     /// Asks every segment definition about the customer on `day`; joins and leaves are decisions.
     mutating func evaluateSegments(_ position: Int, on day: Day, cause: Event, into decisions: inout Decisions) throws(EngineError) {
         guard !rules.segments.isEmpty, customerStates[position].mergedInto == nil else { return }
-        let view = customerStates[position].view(on: day, qualification: program.qualification)
+        let view = customerStates[position].view(on: day, program: program)
         var members: [String] = []
         for segment in rules.segments {
             let member: Bool
@@ -39,7 +39,7 @@ extension Engine {
     /// Asks every campaign trigger about `event` for the customer; the actions are decisions.
     mutating func runTriggers(_ event: Event, for position: Int, on day: Day, cause: Event, into decisions: inout Decisions) throws(EngineError) {
         guard !rules.triggers.isEmpty else { return }
-        let view = customerStates[position].view(on: day, qualification: program.qualification)
+        let view = customerStates[position].view(on: day, program: program)
         for trigger in rules.triggers {
             let requests: [CampaignRequest]
             do {

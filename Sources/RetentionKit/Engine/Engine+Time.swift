@@ -66,7 +66,7 @@ extension Engine {
              customerStates[position].tierSince)
         let assessment: TierAssessment
         do {
-            assessment = try policy.assess(customerStates[position].view(on: day, qualification: program.qualification))
+            assessment = try policy.assess(customerStates[position].view(on: day, program: program))
         } catch {
             throw EngineError(.rule, eventID: cause.id, message: "tier policy \(policy.name) (version \(policy.version)) failed for customer \(id): \(error)")
         }

@@ -82,7 +82,7 @@ public struct Engine: Sendable {
     public func view(of customerID: String, on day: Day? = nil) -> CustomerView? {
         guard let position = customerIndex[customerID] else { return nil }
         return customerStates[position].view(
-            on: day ?? clock?.day ?? customerStates[position].createdOn, qualification: program.qualification)
+            on: day ?? clock?.day ?? customerStates[position].createdOn, program: program)
     }
 
     // MARK: - Applying events
@@ -200,6 +200,10 @@ public struct Engine: Sendable {
             return try earn(for: event, customerID: custom.customerID, day: day, awardGroup: "custom:\(event.id)") { _ in }
         case .customersMerged(let survivorID, let mergedID):
             return try merge(mergedID, into: survivorID, event: event, day: day)
+        case .subscriptionStarted(let start):
+            return try startSubscription(start, event: event, day: day)
+        case .subscriptionChanged(let update):
+            return try changeSubscription(update, event: event, day: day)
         case .clock:
             // Accounts expire what falls due when they are next touched or read; entries are
             // dated by when the points fell due, so the result does not depend on when that is.

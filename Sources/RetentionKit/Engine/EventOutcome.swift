@@ -118,7 +118,7 @@ public struct EngineError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable {
         private enum Base: Hashable, Sendable {
             case unknownCustomer, customerExists, unknownOrder, orderExists, currencyNotAccepted, orderClosed
-            case invalidRefund, ledger, rule, outOfOrder, notSupported, referralRefused, invalidMerge
+            case invalidRefund, ledger, rule, outOfOrder, notSupported, referralRefused, invalidMerge, subscription
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -150,6 +150,9 @@ public struct EngineError: Error, Hashable, Sendable, CustomStringConvertible {
         /// A merge the engine cannot make: a customer into themselves, a profile merged before,
         /// or two profiles with the same order id.
         public static let invalidMerge = Code(.invalidMerge)
+        /// A subscription event the subscription cannot take: an unknown or existing id, or a
+        /// change its state does not allow (renewing a cancelled one, resuming one not paused).
+        public static let subscription = Code(.subscription)
         /// This version of the engine does not apply this kind of event yet.
         public static let notSupported = Code(.notSupported)
     }

@@ -28,12 +28,15 @@ public struct Program: Hashable, Sendable {
     public var limits: EarningLimits
     /// Points each campaign may award in all, by the campaign an ``Award`` names.
     public var campaignBudgets: [String: Int64]
+    /// How subscriptions run: failed payments before cancelling, the window of skips counted.
+    public var subscriptions: SubscriptionPolicy
 
     public init(
         currencies: Set<Currency> = [], earningBase: EarningBase = EarningBase(), returnWindowDays: Int = 0,
         ledger: LedgerPolicy = LedgerPolicy(), qualification: QualificationWindow = .rolling(days: 365),
         tierDowngrade: TierDowngrade = .endOfPeriod, referrals: ReferralPolicy = ReferralPolicy(),
-        limits: EarningLimits = EarningLimits(), campaignBudgets: [String: Int64] = [:]
+        limits: EarningLimits = EarningLimits(), campaignBudgets: [String: Int64] = [:],
+        subscriptions: SubscriptionPolicy = SubscriptionPolicy()
     ) {
         self.currencies = currencies
         self.earningBase = earningBase
@@ -44,6 +47,7 @@ public struct Program: Hashable, Sendable {
         self.referrals = referrals
         self.limits = limits
         self.campaignBudgets = campaignBudgets
+        self.subscriptions = subscriptions
     }
 }
 

@@ -38,6 +38,13 @@ extension EventPayload {
             [("customer_id", .string(customer)), ("points", .integer(points.value)), ("reason", .string(reason))]
         case .custom(let c):
             [("name", .string(c.name)), ("customer_id", .string(c.customerID)), ("attributes", attributesJSON(c.attributes))]
+        case .subscriptionStarted(let start):
+            [("subscription", .object(
+                [("id", .string(start.id)), ("customer_id", .string(start.customerID)), ("plan", .string(start.plan)),
+                 ("interval", start.interval.json)] + start.bundle.jsonMembers))]
+        case .subscriptionChanged(let update):
+            [("subscription_id", .string(update.subscriptionID)), ("customer_id", .string(update.customerID))]
+                + update.change.jsonMembers
         case .clock: []
         case .birthday(let customer, let year): [("customer_id", .string(customer)), ("year", .integer(Int64(year)))]
         case .tierChanged(let change):
@@ -98,4 +105,31 @@ extension Order {
 
 extension LineQuantity {
     fileprivate var json: JSONValue { .object([("sku", .string(sku)), ("quantity", .integer(quantity))]) }
+}
+
+extension SubscriptionInterval {
+    fileprivate var json: JSONValue { .object([("count", .integer(Int64(count))), ("unit", .string(unit.rawValue))]) }
+}
+
+extension SubscriptionBundle {
+    fileprivate var jsonMembers: [(String, JSONValue)] {
+        [("currency", .string(currency.code)),
+         ("items", .array(items.map {
+             .object([("sku", .string($0.sku)), ("quantity", .integer($0.quantity)), ("unit_price", .string($0.unitPrice.formatted))])
+         })),
+         ("bundle_discount_percent", .integer(Int64(discountPercent)))]
+    }
+}
+
+extension SubscriptionChange {
+    fileprivate var jsonMembers: [(String, JSONValue)] {
+        switch self {
+        case .renewed(let orderID): [("order_id", .string(orderID))]
+        case .paused(let until): until.map { [("until", .string($0.iso))] } ?? []
+        case .resumed, .skipped, .paymentFailed: []
+        case .swapped(let bundle, let plan): bundle.jsonMembers + (plan.map { [("plan", .string($0))] } ?? [])
+        case .intervalChanged(let interval): [("interval", interval.json)]
+        case .cancelled(let reason, let voluntary): [("reason", .string(reason)), ("voluntary", .bool(voluntary))]
+        }
+    }
 }

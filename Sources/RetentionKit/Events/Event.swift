@@ -55,6 +55,11 @@ public enum EventPayload: Hashable, Sendable, Codable {
     case pointsAdjusted(customerID: String, points: Points, reason: String)
     /// Anything else a merchant's rules reward: a social follow, a newsletter sign-up.
     case custom(CustomEvent)
+    /// A customer started a subscription.
+    case subscriptionStarted(SubscriptionStart)
+    /// A subscription renewed, paused, resumed, skipped, swapped items, changed interval, failed
+    /// a payment or was cancelled.
+    case subscriptionChanged(SubscriptionUpdate)
     /// Time passes: pending points mature, points expire, birthdays and tier reviews happen.
     case clock
     /// Made by the engine, never read from input: a customer's birthday came (rules are asked
@@ -67,7 +72,10 @@ public enum EventPayload: Hashable, Sendable, Codable {
     public static let types = [
         "customer_created", "customer_updated", "customers_merged", "order_placed", "order_paid", "order_fulfilled",
         "order_cancelled", "order_refunded", "order_returned", "review_posted", "review_removed",
-        "referral_completed", "points_redeemed", "points_adjusted", "custom", "clock",
+        "referral_completed", "points_redeemed", "points_adjusted", "custom", "subscription_started",
+        "subscription_renewed", "subscription_paused", "subscription_resumed", "subscription_skipped",
+        "subscription_swapped", "subscription_interval_changed", "subscription_payment_failed",
+        "subscription_cancelled", "clock",
     ]
 
     /// The types only the engine makes, for the rules to react to.
@@ -91,6 +99,8 @@ public enum EventPayload: Hashable, Sendable, Codable {
         case .pointsRedeemed: "points_redeemed"
         case .pointsAdjusted: "points_adjusted"
         case .custom: "custom"
+        case .subscriptionStarted: "subscription_started"
+        case .subscriptionChanged(let update): update.change.type
         case .clock: "clock"
         case .birthday: "birthday"
         case .tierChanged: "tier_changed"
@@ -112,6 +122,8 @@ public enum EventPayload: Hashable, Sendable, Codable {
         case .pointsRedeemed(let r): r.customerID
         case .pointsAdjusted(let customer, _, _): customer
         case .custom(let c): c.customerID
+        case .subscriptionStarted(let s): s.customerID
+        case .subscriptionChanged(let u): u.customerID
         case .clock: nil
         case .birthday(let customer, _): customer
         case .tierChanged(let change): change.customerID

@@ -74,6 +74,23 @@ public enum EventParser {
         case "custom":
             return .custom(CustomEvent(
                 name: try f.string("name"), customerID: try f.string("customer_id"), attributes: try f.attributes("attributes") ?? [:]))
+        case "subscription_started":
+            let sub = try f.object("subscription")
+            let interval = try subscriptionInterval(sub)
+            return .subscriptionStarted(SubscriptionStart(
+                id: try sub.string("id"), customerID: try sub.string("customer_id"), plan: try sub.string("plan"),
+                interval: interval, bundle: try bundle(sub)))
+        case "subscription_renewed": return try subscriptionChange(f, .renewed(orderID: try f.string("order_id")))
+        case "subscription_paused": return try subscriptionChange(f, .paused(until: try f.optionalDay("until")))
+        case "subscription_resumed": return try subscriptionChange(f, .resumed)
+        case "subscription_skipped": return try subscriptionChange(f, .skipped)
+        case "subscription_swapped":
+            return try subscriptionChange(f, .swapped(bundle: try bundle(f), plan: try f.optionalString("plan")))
+        case "subscription_interval_changed": return try subscriptionChange(f, .intervalChanged(try subscriptionInterval(f)))
+        case "subscription_payment_failed": return try subscriptionChange(f, .paymentFailed)
+        case "subscription_cancelled":
+            return try subscriptionChange(
+                f, .cancelled(reason: try f.string("reason"), voluntary: try f.optionalBool("voluntary") ?? true))
         case "clock":
             return .clock
         case "birthday", "tier_changed":
@@ -108,6 +125,46 @@ public enum EventParser {
             giftCard: try o.optionalMoney("gift_card", currency),
             pointsRedeemed: Points(try o.optionalInteger("points_redeemed", in: 0...Int64.max) ?? 0),
             pointsDiscount: try o.optionalMoney("points_discount", currency), total: try o.money("total", currency))
+    }
+
+    private static func subscriptionChange(_ f: FieldReader, _ change: SubscriptionChange) throws(FieldReader.Failure) -> EventPayload {
+        .subscriptionChanged(SubscriptionUpdate(
+            subscriptionID: try f.string("subscription_id"), customerID: try f.string("customer_id"), change: change))
+    }
+
+    /// `"interval": {"count": 1, "unit": "month"}`.
+    private static func subscriptionInterval(_ f: FieldReader) throws(FieldReader.Failure) -> SubscriptionInterval {
+        let interval = try f.object("interval")
+        let count = try interval.integer("count", in: 1...366)
+        let unitName = try interval.string("unit")
+        guard let unit = SubscriptionInterval.Unit(rawValue: unitName) else {
+            throw FieldReader.Failure(
+                path: interval.fieldPath("unit"), message: "'\(unitName)' is not an interval unit; use day, week or month")
+        }
+        do {
+            return try SubscriptionInterval(count: Int(count), unit: unit)
+        } catch {
+            throw FieldReader.Failure(path: interval.fieldPath("count"), message: error.message)
+        }
+    }
+
+    /// `"currency"`, `"items": [{"sku", "quantity", "unit_price"}]` and an optional
+    /// `"bundle_discount_percent"`.
+    private static func bundle(_ f: FieldReader) throws(FieldReader.Failure) -> SubscriptionBundle {
+        let currency = try f.currency("currency")
+        var items: [SubscriptionItem] = []
+        for element in try f.array("items", allowEmpty: false) {
+            let item = try FieldReader(element.value, path: element.path)
+            items.append(SubscriptionItem(
+                sku: try item.string("sku"), quantity: try item.integer("quantity", in: 1...Int64.max),
+                unitPrice: try item.money("unit_price", currency)))
+        }
+        let discount = try f.optionalInteger("bundle_discount_percent", in: 0...100) ?? 0
+        do {
+            return try SubscriptionBundle(items: items, discountPercent: Int(discount))
+        } catch {
+            throw FieldReader.Failure(path: f.fieldPath("items"), message: error.message)
+        }
     }
 
     private static func reference(_ f: FieldReader) throws(FieldReader.Failure) -> OrderReference {

@@ -86,6 +86,21 @@ struct EventArgument: LuaEncodable {
         case .custom(let custom):
             table.set("name", custom.name)
             table.set("attributes", AttributesArgument(attributes: custom.attributes))
+        case .subscriptionStarted(let start):
+            table.set("subscription_id", start.id)
+        case .subscriptionChanged(let update):
+            table.set("subscription_id", update.subscriptionID)
+            switch update.change {
+            case .renewed(let orderID): table.set("order_id", orderID)
+            case .paused(let until):
+                table.set("until", until?.iso)
+                table.set("until_day", until.map { Int64($0.number) })
+            case .cancelled(let reason, let voluntary):
+                table.set("reason", reason)
+                table.set("voluntary", voluntary)
+            case .resumed, .skipped, .swapped, .intervalChanged, .paymentFailed:
+                break
+            }
         case .clock:
             break
         case .birthday(_, let year):
@@ -223,6 +238,48 @@ struct CustomerArgument: LuaEncodable {
             table.set("review_count", view.reviewCount)
             table.setTable("rewarded_review_skus") { set in
                 for sku in view.rewardedReviewSKUs { set.set(key: sku, true) }
+            }
+            let subscriptions = view.subscriptions
+            table.set("active_subscription_count", subscriptions.activeCount)
+            table.set("subscription_tenure_days", subscriptions.tenureDays)
+            table.set("consecutive_renewals", subscriptions.consecutiveRenewals)
+            table.set("subscription_skips", subscriptions.recentSkips)
+            table.set("subscription_status", subscriptions.status)
+            table.setTable("subscriptions") { list in
+                for subscription in subscriptions.all {
+                    list.append(SubscriptionArgument(subscription: subscription))
+                }
+            }
+        }
+    }
+}
+
+/// One subscription, as `customer.subscriptions[i]`.
+struct SubscriptionArgument: LuaEncodable {
+    let subscription: Subscription
+
+    func encode(to encoder: LuaValueEncoder) {
+        encoder.encodeTable { table in
+            table.set("id", subscription.id)
+            table.set("plan", subscription.plan)
+            table.set("status", subscription.status.name)
+            table.set("interval_count", subscription.interval.count)
+            table.set("interval_unit", subscription.interval.unit.rawValue)
+            table.set("started_on", subscription.startedOn.iso)
+            table.set("started_day", Int64(subscription.startedOn.number))
+            table.set("next_renewal_on", subscription.nextRenewal.iso)
+            table.set("renewals", subscription.renewals)
+            table.set("consecutive_renewals", subscription.consecutiveRenewals)
+            table.set("cycle_price", subscription.bundle.cyclePrice.minorUnits)
+            table.set("currency", subscription.bundle.currency.code)
+            table.setTable("items") { items in
+                for item in subscription.bundle.items {
+                    items.appendTable { fields in
+                        fields.set("sku", item.sku)
+                        fields.set("quantity", item.quantity)
+                        fields.set("unit_price", item.unitPrice.minorUnits)
+                    }
+                }
             }
         }
     }
