@@ -19,6 +19,7 @@ struct ReportCommand: ParsableCommand {
               retention-host report
               retention-host report --store shop.sqlite --from 2025-01-01 --to 2025-12-31 --period month
               retention-host report --point-value 1.00/100 --json
+              retention-host report --customers subscription --period month
             """
     )
 
@@ -36,6 +37,9 @@ struct ReportCommand: ParsableCommand {
 
     @Option(help: "The period of acquisition cohorts: week, month, quarter or year.")
     var cohortPeriod: String = "month"
+
+    @Option(name: .customLong("customers"), help: "Who counts as a customer on a day: 'window:DAYS' (an order in the last DAYS days; default window:365) or 'subscription' (an active subscription).")
+    var customerDefinition: String = "window:365"
 
     @Option(help: "The currency to measure in, ISO 4217 (default: the one most orders are in).")
     var currency: String?
@@ -56,7 +60,7 @@ struct ReportCommand: ParsableCommand {
         }
         let options = RetentionReport.Options(
             from: try from.map { try day($0, "--from") }, to: end, period: try calendarPeriod(period, "--period"),
-            cohortPeriod: try calendarPeriod(cohortPeriod, "--cohort-period"),
+            cohortPeriod: try calendarPeriod(cohortPeriod, "--cohort-period"), counting: try definition(customerDefinition),
             pointValue: try pointValue.map { try Self.pointValue($0, currency) })
         let report: RetentionReport
         do {
@@ -80,6 +84,12 @@ struct ReportCommand: ParsableCommand {
             throw ValidationError("\(option) \(text) is not a period; use week, month, quarter or year")
         }
         return period
+    }
+
+    private func definition(_ text: String) throws -> CustomerDefinition {
+        if text == "subscription" { return .activeSubscription }
+        if text.hasPrefix("window:"), let days = Int(text.dropFirst("window:".count)), days >= 1 { return .activeWindow(days: days) }
+        throw ValidationError("--customers \(text): write window:DAYS (for example window:365) or subscription")
     }
 
     /// The currency most of the store's orders are in.

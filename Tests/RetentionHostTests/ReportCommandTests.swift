@@ -96,6 +96,32 @@ struct ReportCommandTests {
         #expect(output.standardError.contains(hint), "\(output.standardError)")
     }
 
+    @Test("--customers subscription counts subscribers from start to cancellation")
+    func subscribers() throws {
+        let lines = [
+            #"{"id":"c1","type":"customer_created","at":"2026-01-02T09:00:00Z","customer":{"id":"ana"}}"#,
+            #"{"id":"c2","type":"customer_created","at":"2026-01-02T09:00:00Z","customer":{"id":"bo"}}"#,
+            #"{"id":"o1","type":"order_placed","at":"2026-01-03T09:00:00Z","order":{"id":"o1","customer_id":"ana","currency":"USD","lines":[{"sku":"BEANS","quantity":1,"unit_price":"20.00"}],"total":"20.00"}}"#,
+            #"{"id":"s1","type":"subscription_started","at":"2026-01-03T09:00:00Z","subscription":{"id":"box","customer_id":"ana","plan":"coffee","interval":{"count":1,"unit":"month"},"currency":"USD","items":[{"sku":"BEANS","quantity":1,"unit_price":"20.00"}]}}"#,
+            #"{"id":"s2","type":"subscription_started","at":"2026-01-04T09:00:00Z","subscription":{"id":"box","customer_id":"bo","plan":"coffee","interval":{"count":1,"unit":"month"},"currency":"USD","items":[{"sku":"BEANS","quantity":1,"unit_price":"20.00"}]}}"#,
+            #"{"id":"s3","type":"subscription_cancelled","at":"2026-02-10T09:00:00Z","subscription_id":"box","customer_id":"bo","reason":"moved"}"#,
+            #"{"id":"k1","type":"clock","at":"2026-03-31T00:00:00Z"}"#,
+        ]
+        let folder = try PluginFolder(["events.jsonl": lines.joined(separator: "\n") + "\n"])
+        let store = folder.path("store.sqlite")
+        let replay = try Host.run(["replay", folder.path("events.jsonl"), "--plugins", CrashTests.plugins, "--store", store])
+        #expect(replay.status == 0, "\(replay.standardError)")
+        let output = try Host.run([
+            "report", "--store", store, "--customers", "subscription", "--from", "2026-01-01", "--period", "month", "--json",
+        ])
+        #expect(output.status == 0, "\(output.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8)) as? [String: Any])
+        let months = try #require(report["retention"] as? [[String: Any]])
+        #expect(months.map { $0["customers_at_end"] as? Int } == [2, 1, 1])
+        #expect(months.map { $0["acquired"] as? Int } == [2, 0, 0])
+        #expect(months[1]["retention_rate"] as? Double == 50)
+    }
+
     @Test("A store that does not exist is named")
     func missingStore() throws {
         let output = try Host.run(["report", "--store", "/nonexistent/shop.sqlite"])

@@ -15,6 +15,8 @@ public struct StoredCustomer: Sendable {
     public var orders: [StoredOrder]
     /// The points ledger. A merged profile's ends with the transfer that closed it.
     public var ledger: [LedgerEntry]
+    /// The subscriptions, by start day then id.
+    public var subscriptions: [Subscription]
     /// The tier held, if any.
     public var tier: String?
     /// The segments, sorted.
@@ -40,6 +42,7 @@ public struct StoredCustomer: Sendable {
             .map { StoredOrder(order: $0.order, day: $0.day, refunded: $0.refunded, isClosed: $0.closed, paidOn: $0.paidOn) }
             .sorted { ($0.day, $0.order.id) < ($1.day, $1.order.id) }
         ledger = state.account.entries
+        subscriptions = state.subscriptions.values.sorted { ($0.startedOn, $0.id) < ($1.startedOn, $1.id) }
         tier = state.tier
         segments = state.segments
         mergedInto = state.mergedInto

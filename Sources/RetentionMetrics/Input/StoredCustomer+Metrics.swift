@@ -23,7 +23,9 @@ extension OrderHistory {
     /// currency: orders in other currencies are counted in ``HygieneReport`` as skipped, not
     /// refused, since a store may take several.
     ///
-    /// Merged profiles add no orders of their own (the survivor holds them). `isMember` says who
+    /// Merged profiles add no orders of their own (the survivor holds them). Subscriptions
+    /// count as active from their start to their cancellation, pauses included, for
+    /// ``CustomerDefinition/activeSubscription``. `isMember` says who
     /// counts as a loyalty member, for ``membershipComparison(from:to:counting:)``; by default
     /// everybody with a ledger entry.
     ///
@@ -41,7 +43,15 @@ extension OrderHistory {
                 id: $0.profile.id, email: $0.profile.email, createdOn: $0.createdOn, segments: Set($0.segments),
                 isLoyaltyMember: isMember($0))
         }
-        var builder = Builder(currency: currency, customers: profiles, rules: rules, cut: cut)
+        // A subscription counts as active from its start to its cancellation (pauses included).
+        let spans = live.flatMap { customer in
+            customer.subscriptions.map { subscription in
+                var end: Day? = nil
+                if case .cancelled(_, _, let on) = subscription.status { end = on }
+                return SubscriptionSpan(customerID: customer.profile.id, start: subscription.startedOn, end: end)
+            }
+        }
+        var builder = Builder(currency: currency, customers: profiles, subscriptions: spans, rules: rules, cut: cut)
         for customer in live {
             for order in customer.orders {
                 if order.order.currency != currency {
