@@ -107,6 +107,9 @@
 ---@field until_day? integer             subscription_paused, the end day as a day number
 ---@field reason? string                 subscription_cancelled
 ---@field voluntary? boolean             subscription_cancelled: false for involuntary churn
+---@field feedback? { kind: string, score: integer, touchpoint: string, order_id?: string, sku?: string }   feedback_received
+---@field ticket? { id: string, resolved: boolean, contacts: integer, first_response_minutes?: integer }   support_ticket_closed
+---@field delay_days? integer            delivery_delayed (with order_id)
 
 ---One of a customer's subscriptions.
 ---@class SubscriptionInfo
@@ -170,6 +173,8 @@
 ---@field subscription_skips integer         skips in the last cycles (the program's window, 6 by default)
 ---@field subscription_status? string        "active", "past_due", "paused" or "cancelled": the most engaged
 ---@field subscriptions SubscriptionInfo[]   every subscription, cancelled ones included, by start
+---@field satisfaction_score? number         0–100: the latest cycle's weighted mean of the customer's signals
+---@field satisfaction_flags string[]        sorted: "delivery_delayed", "detractor", "satisfaction_declining"
 
 ---One award `earn` makes.
 ---@class Award

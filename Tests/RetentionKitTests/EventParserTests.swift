@@ -62,7 +62,7 @@ struct EventParserTests {
         (#"{"id":"evt-7","type":"review_posted","at":"2026-03-14T10:12:00Z","review":{"id":"r","customer_id":"c","sku":"A","rating":6}}"#,
          "line 7 (event evt-7): review.rating: must be from 1 to 5, not 6"),
         (#"{"id":"evt-7","type":"order_shipped","at":"2026-03-14T10:12:00Z"}"#,
-         "line 7 (event evt-7): type: unknown event type 'order_shipped' (known: customer_created, customer_updated, customers_merged, order_placed, order_paid, order_fulfilled, order_cancelled, order_refunded, order_returned, review_posted, review_removed, referral_completed, points_redeemed, points_adjusted, custom, subscription_started, subscription_renewed, subscription_paused, subscription_resumed, subscription_skipped, subscription_swapped, subscription_interval_changed, subscription_payment_failed, subscription_cancelled, clock)"),
+         "line 7 (event evt-7): type: unknown event type 'order_shipped' (known: customer_created, customer_updated, customers_merged, order_placed, order_paid, order_fulfilled, order_cancelled, order_refunded, order_returned, review_posted, review_removed, referral_completed, points_redeemed, points_adjusted, custom, subscription_started, subscription_renewed, subscription_paused, subscription_resumed, subscription_skipped, subscription_swapped, subscription_interval_changed, subscription_payment_failed, subscription_cancelled, feedback_received, support_ticket_closed, delivery_delayed, clock)"),
         (#"{"id":"evt-7","type":"tier_changed","at":"2026-03-14T10:12:00Z","customer_id":"c","to":"gold"}"#,
          "line 7 (event evt-7): type: 'tier_changed' events are made by the engine for the rules, not read from input; remove this line"),
         (#"{"id":"evt-7","type":"clock","at":"14/03/2026"}"#,
@@ -100,7 +100,7 @@ struct EventParserTests {
         func money() -> Money { Money(minorUnits: Int64.random(in: 0...10_000_000, using: &rng), currency: currency) }
         let at = Timestamp(milliseconds: Int64.random(in: 1_500_000_000_000...1_900_000_000_000, using: &rng))
         let payload: EventPayload
-        switch Int.random(in: 0..<8, using: &rng) {
+        switch Int.random(in: 0..<10, using: &rng) {
         case 0:
             let lines = (0..<Int.random(in: 1...4, using: &rng)).map { index in
                 OrderLine(sku: "SKU-\(index)", category: Bool.random(using: &rng) ? "coffee" : nil,
@@ -122,6 +122,18 @@ struct EventParserTests {
                                            hasMedia: Bool.random(using: &rng)))
         case 4:
             payload = .pointsAdjusted(customerID: customer, points: Points(Int64.random(in: -500...(-1), using: &rng)), reason: "fix")
+        case 7:
+            let score: FeedbackAnswerEvent.Score =
+                Bool.random(using: &rng) ? .nps(Int.random(in: 0...10, using: &rng)) : .csat(Int.random(in: 1...5, using: &rng))
+            payload = .feedbackReceived(FeedbackAnswerEvent(
+                customerID: customer, score: score, touchpoint: "delivery", orderID: Bool.random(using: &rng) ? "o-1" : nil,
+                sku: Bool.random(using: &rng) ? "MUG" : nil))
+        case 8:
+            payload = Bool.random(using: &rng)
+                ? .supportTicketClosed(SupportTicketClosure(
+                    ticketID: "t-1", customerID: customer, resolved: Bool.random(using: &rng), contacts: Int.random(in: 1...9, using: &rng),
+                    firstResponseMinutes: Bool.random(using: &rng) ? Int.random(in: 0...999, using: &rng) : nil))
+                : .deliveryDelayed(DeliveryDelay(orderID: "o-1", customerID: customer, days: Int.random(in: 1...30, using: &rng)))
         case 5, 6:
             let items = (0..<Int.random(in: 1...3, using: &rng)).map {
                 SubscriptionItem(sku: "SKU-\($0)", quantity: Int64.random(in: 1...5, using: &rng), unitPrice: money())

@@ -12,8 +12,25 @@ struct RetentionReportTests {
         try account.redeem(key: "r", points: 400, on: day("2026-02-05"), source: LedgerSource(eventID: "e2", reason: "test"))
         let options = RetentionReport.Options(
             from: day("2026-01-01"), to: day("2026-03-31"), pointValue: try PointValue(Money(minorUnits: 1, currency: .usd), per: 1))
+        let answers = [
+            FeedbackAnswer(customerID: "new1", day: day("2026-02-11"), score: .nps(10), touchpoint: "delivery"),
+            FeedbackAnswer(customerID: "new2", day: day("2026-02-12"), score: .nps(3), touchpoint: "delivery"),
+            FeedbackAnswer(customerID: "new3", day: day("2026-02-12"), score: .nps(9), touchpoint: "purchase"),
+            FeedbackAnswer(customerID: "new4", day: day("2026-02-13"), score: .csat(5), touchpoint: "purchase"),
+            FeedbackAnswer(customerID: "new5", day: day("2025-12-13"), score: .nps(0), touchpoint: "purchase"),   // before the period
+        ]
+        let tickets = [SupportTicket(customerID: "kept1", day: day("2026-03-01"), resolved: true, contacts: 1),
+                       SupportTicket(customerID: "kept2", day: day("2026-03-02"), resolved: true, contacts: 2)]
         let report = try RetentionReport(
-            history: history, ledger: PointsLedger([account.entries]), tiers: ["gold", "gold", nil], options: options)
+            history: history, ledger: PointsLedger([account.entries]), tiers: ["gold", "gold", nil], answers: answers,
+            tickets: tickets, options: options)
+        // Two promoters and a detractor of three answers in the period: 66.7 − 33.3.
+        #expect(abs((report.satisfaction.netPromoterScore ?? 0) - 100.0 / 3) < 1e-9)
+        #expect(report.satisfaction.customerSatisfaction == 100)
+        #expect(report.satisfaction.firstContactResolution == 50)
+        #expect(report.satisfactionByTouchpoint.map(\.touchpoint) == ["delivery", "purchase", "support"])
+        #expect(report.satisfactionByTouchpoint[0].figures.netPromoterScore == 0)
+        #expect(report.satisfactionByPeriod.count == 1)
         #expect(report.retention.count == 1)
         #expect(report.retention[0].rate == 80)
         #expect(report.behaviour.customers == 150)

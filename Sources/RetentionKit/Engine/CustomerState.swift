@@ -45,6 +45,12 @@ struct CustomerState: Sendable, Codable {
         get { storedSubscriptions ?? [:] }
         set { storedSubscriptions = newValue.isEmpty ? nil : newValue }
     }
+    /// Satisfaction signals; optional for the same reason.
+    private var storedSatisfaction: SatisfactionSignals?
+    var satisfaction: SatisfactionSignals {
+        get { storedSatisfaction ?? SatisfactionSignals() }
+        set { storedSatisfaction = newValue.signals.isEmpty ? nil : newValue }
+    }
 
     /// Everything but ``savedBy``, which only means something to the engine that set it.
     enum CodingKeys: String, CodingKey {
@@ -52,6 +58,7 @@ struct CustomerState: Sendable, Codable {
         case rewardedReviewSKUs, awards, tier, tierRank, tierSince, tierProgress, downgradeDue, reviewedThrough
         case scheduledReview, mergedInto, segments, referral, referralDays
         case storedSubscriptions = "subscriptions"
+        case storedSatisfaction = "satisfaction"
     }
 
     init(profile: CustomerProfile, createdOn: Day, policy: LedgerPolicy) {
@@ -91,7 +98,8 @@ struct CustomerState: Sendable, Codable {
             lifetimePoints: Points(account.totals.earned), tier: tier, tierSince: tierSince, tierProgress: tierProgress,
             tierDowngradeOn: downgradeDue, segments: segments, referralCount: referralDays.count, reviewCount: reviewCount,
             rewardedReviewSKUs: rewardedReviewSKUs,
-            subscriptions: SubscriptionSummary(subscriptions.values, on: day, skipWindow: program.subscriptions.skipWindowCycles))
+            subscriptions: SubscriptionSummary(subscriptions.values, on: day, skipWindow: program.subscriptions.skipWindowCycles),
+            satisfaction: satisfaction.summary(on: day, policy: program.satisfaction))
     }
 
     /// Points earned from `first` (nil for ever) through `last`, less what reversals in that
@@ -213,6 +221,7 @@ struct CustomerState: Sendable, Codable {
         awards.merge(other.awards, uniquingKeysWith: +)
         referralDays = (referralDays + other.referralDays).sorted()
         subscriptions.merge(other.subscriptions) { mine, _ in mine }
+        satisfaction.absorb(other.satisfaction)
         if referral == nil { referral = other.referral }
         segments = Array(Set(segments + other.segments)).sorted()
         if other.tierRank > tierRank {

@@ -59,4 +59,6 @@ public struct CustomerView: Hashable, Sendable {
     public var rewardedReviewSKUs: Set<String>
     /// The customer's subscriptions, and figures over those that are live.
     public var subscriptions: SubscriptionSummary
+    /// The satisfaction score by cycle and the flags (declining, detractor, delayed delivery).
+    public var satisfaction: SatisfactionSummary
 }

@@ -186,6 +186,7 @@ public struct Engine: Sendable {
             try requireCustomer(review.customerID, event, day: day)
             let decisions = try earn(for: event, customerID: review.customerID, day: day, awardGroup: "review:\(review.id)") { state in
                 state.reviewCount += 1
+                state.satisfaction.recordReview(rating: review.rating, sku: review.sku, on: day)
             }
             if !decisions.entries.isEmpty { modify(review.customerID) { $0.recordRewardedReview(review.id, sku: review.sku) } }
             return decisions
@@ -204,6 +205,21 @@ public struct Engine: Sendable {
             return try startSubscription(start, event: event, day: day)
         case .subscriptionChanged(let update):
             return try changeSubscription(update, event: event, day: day)
+        case .feedbackReceived(let answer):
+            try requireCustomer(answer.customerID, event, day: day)
+            if let orderID = answer.orderID { _ = try requireOrder(orderID, of: answer.customerID, event) }
+            // Rules see the answer counted (a survey reward can read the new score).
+            modify(answer.customerID) { $0.satisfaction.record(answer, on: day) }
+            return try earn(for: event, customerID: answer.customerID, day: day, awardGroup: "feedback:\(event.id)") { _ in }
+        case .supportTicketClosed(let ticket):
+            try requireCustomer(ticket.customerID, event, day: day)
+            modify(ticket.customerID) { $0.satisfaction.record(ticket, on: day) }
+            return try earn(for: event, customerID: ticket.customerID, day: day, awardGroup: "ticket:\(ticket.ticketID)") { _ in }
+        case .deliveryDelayed(let delay):
+            try requireCustomer(delay.customerID, event, day: day)
+            _ = try requireOrder(delay.orderID, of: delay.customerID, event)
+            modify(delay.customerID) { $0.satisfaction.record(delay, on: day) }
+            return try earn(for: event, customerID: delay.customerID, day: day, awardGroup: "delay:\(delay.orderID):\(event.id)") { _ in }
         case .clock:
             // Accounts expire what falls due when they are next touched or read; entries are
             // dated by when the points fell due, so the result does not depend on when that is.

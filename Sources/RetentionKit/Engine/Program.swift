@@ -30,13 +30,15 @@ public struct Program: Hashable, Sendable {
     public var campaignBudgets: [String: Int64]
     /// How subscriptions run: failed payments before cancelling, the window of skips counted.
     public var subscriptions: SubscriptionPolicy
+    /// How satisfaction is scored and when a customer is flagged.
+    public var satisfaction: SatisfactionPolicy
 
     public init(
         currencies: Set<Currency> = [], earningBase: EarningBase = EarningBase(), returnWindowDays: Int = 0,
         ledger: LedgerPolicy = LedgerPolicy(), qualification: QualificationWindow = .rolling(days: 365),
         tierDowngrade: TierDowngrade = .endOfPeriod, referrals: ReferralPolicy = ReferralPolicy(),
         limits: EarningLimits = EarningLimits(), campaignBudgets: [String: Int64] = [:],
-        subscriptions: SubscriptionPolicy = SubscriptionPolicy()
+        subscriptions: SubscriptionPolicy = SubscriptionPolicy(), satisfaction: SatisfactionPolicy = SatisfactionPolicy()
     ) {
         self.currencies = currencies
         self.earningBase = earningBase
@@ -48,6 +50,7 @@ public struct Program: Hashable, Sendable {
         self.limits = limits
         self.campaignBudgets = campaignBudgets
         self.subscriptions = subscriptions
+        self.satisfaction = satisfaction
     }
 }
 

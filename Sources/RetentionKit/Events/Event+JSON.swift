@@ -45,6 +45,24 @@ extension EventPayload {
         case .subscriptionChanged(let update):
             [("subscription_id", .string(update.subscriptionID)), ("customer_id", .string(update.customerID))]
                 + update.change.jsonMembers
+        case .feedbackReceived(let f):
+            {
+                var members: [(String, JSONValue)] = [("customer_id", .string(f.customerID))]
+                switch f.score {
+                case .nps(let n): members += [("kind", .string("nps")), ("score", .integer(Int64(n)))]
+                case .csat(let c): members += [("kind", .string("csat")), ("score", .integer(Int64(c)))]
+                }
+                members.append(("touchpoint", .string(f.touchpoint)))
+                if let order = f.orderID { members.append(("order_id", .string(order))) }
+                if let sku = f.sku { members.append(("sku", .string(sku))) }
+                return members
+            }()
+        case .supportTicketClosed(let t):
+            [("ticket_id", .string(t.ticketID)), ("customer_id", .string(t.customerID)), ("resolved", .bool(t.resolved)),
+             ("contacts", .integer(Int64(t.contacts)))]
+                + (t.firstResponseMinutes.map { [("first_response_minutes", .integer(Int64($0)))] } ?? [])
+        case .deliveryDelayed(let d):
+            [("order_id", .string(d.orderID)), ("customer_id", .string(d.customerID)), ("days", .integer(Int64(d.days)))]
         case .clock: []
         case .birthday(let customer, let year): [("customer_id", .string(customer)), ("year", .integer(Int64(year)))]
         case .tierChanged(let change):

@@ -60,6 +60,12 @@ public enum EventPayload: Hashable, Sendable, Codable {
     /// A subscription renewed, paused, resumed, skipped, swapped items, changed interval, failed
     /// a payment or was cancelled.
     case subscriptionChanged(SubscriptionUpdate)
+    /// A customer answered an NPS or CSAT survey.
+    case feedbackReceived(FeedbackAnswerEvent)
+    /// A support ticket was closed, resolved or not.
+    case supportTicketClosed(SupportTicketClosure)
+    /// An order's delivery was late.
+    case deliveryDelayed(DeliveryDelay)
     /// Time passes: pending points mature, points expire, birthdays and tier reviews happen.
     case clock
     /// Made by the engine, never read from input: a customer's birthday came (rules are asked
@@ -75,7 +81,7 @@ public enum EventPayload: Hashable, Sendable, Codable {
         "referral_completed", "points_redeemed", "points_adjusted", "custom", "subscription_started",
         "subscription_renewed", "subscription_paused", "subscription_resumed", "subscription_skipped",
         "subscription_swapped", "subscription_interval_changed", "subscription_payment_failed",
-        "subscription_cancelled", "clock",
+        "subscription_cancelled", "feedback_received", "support_ticket_closed", "delivery_delayed", "clock",
     ]
 
     /// The types only the engine makes, for the rules to react to.
@@ -101,6 +107,9 @@ public enum EventPayload: Hashable, Sendable, Codable {
         case .custom: "custom"
         case .subscriptionStarted: "subscription_started"
         case .subscriptionChanged(let update): update.change.type
+        case .feedbackReceived: "feedback_received"
+        case .supportTicketClosed: "support_ticket_closed"
+        case .deliveryDelayed: "delivery_delayed"
         case .clock: "clock"
         case .birthday: "birthday"
         case .tierChanged: "tier_changed"
@@ -124,6 +133,9 @@ public enum EventPayload: Hashable, Sendable, Codable {
         case .custom(let c): c.customerID
         case .subscriptionStarted(let s): s.customerID
         case .subscriptionChanged(let u): u.customerID
+        case .feedbackReceived(let f): f.customerID
+        case .supportTicketClosed(let t): t.customerID
+        case .deliveryDelayed(let d): d.customerID
         case .clock: nil
         case .birthday(let customer, _): customer
         case .tierChanged(let change): change.customerID

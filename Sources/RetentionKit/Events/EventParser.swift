@@ -91,6 +91,25 @@ public enum EventParser {
         case "subscription_cancelled":
             return try subscriptionChange(
                 f, .cancelled(reason: try f.string("reason"), voluntary: try f.optionalBool("voluntary") ?? true))
+        case "feedback_received":
+            let kind = try f.string("kind")
+            let score: FeedbackAnswerEvent.Score
+            switch kind {
+            case "nps": score = .nps(Int(try f.integer("score", in: 0...10)))
+            case "csat": score = .csat(Int(try f.integer("score", in: 1...5)))
+            default: throw FieldReader.Failure(path: "kind", message: "'\(kind)' is not a survey kind; use nps (0–10) or csat (1–5)")
+            }
+            return .feedbackReceived(FeedbackAnswerEvent(
+                customerID: try f.string("customer_id"), score: score, touchpoint: try f.string("touchpoint"),
+                orderID: try f.optionalString("order_id"), sku: try f.optionalString("sku")))
+        case "support_ticket_closed":
+            return .supportTicketClosed(SupportTicketClosure(
+                ticketID: try f.string("ticket_id"), customerID: try f.string("customer_id"), resolved: try f.bool("resolved"),
+                contacts: Int(try f.integer("contacts", in: 1...10_000)),
+                firstResponseMinutes: try f.optionalInteger("first_response_minutes", in: 0...Int64(Int32.max)).map { Int($0) }))
+        case "delivery_delayed":
+            return .deliveryDelayed(DeliveryDelay(
+                orderID: try f.string("order_id"), customerID: try f.string("customer_id"), days: Int(try f.integer("days", in: 1...3_650))))
         case "clock":
             return .clock
         case "birthday", "tier_changed":

@@ -62,6 +62,11 @@ struct FieldReader {
         return number
     }
 
+    func bool(_ key: String) throws(Failure) -> Bool {
+        guard let flag = try optionalBool(key) else { throw Failure(path: fieldPath(key), message: "is required (true or false)") }
+        return flag
+    }
+
     func optionalBool(_ key: String) throws(Failure) -> Bool? {
         guard let value = value(key) else { return nil }
         guard case .bool(let flag) = value else {

@@ -17,6 +17,8 @@ public struct StoredCustomer: Sendable {
     public var ledger: [LedgerEntry]
     /// The subscriptions, by start day then id.
     public var subscriptions: [Subscription]
+    /// Survey answers, review ratings, support tickets and delivery delays.
+    public var satisfaction: SatisfactionSignals
     /// The tier held, if any.
     public var tier: String?
     /// The segments, sorted.
@@ -42,6 +44,7 @@ public struct StoredCustomer: Sendable {
             .map { StoredOrder(order: $0.order, day: $0.day, refunded: $0.refunded, isClosed: $0.closed, paidOn: $0.paidOn) }
             .sorted { ($0.day, $0.order.id) < ($1.day, $1.order.id) }
         ledger = state.account.entries
+        satisfaction = state.satisfaction
         subscriptions = state.subscriptions.values.sorted { ($0.startedOn, $0.id) < ($1.startedOn, $1.id) }
         tier = state.tier
         segments = state.segments

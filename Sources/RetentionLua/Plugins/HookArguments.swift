@@ -101,6 +101,30 @@ struct EventArgument: LuaEncodable {
             case .resumed, .skipped, .swapped, .intervalChanged, .paymentFailed:
                 break
             }
+        case .feedbackReceived(let answer):
+            table.setTable("feedback") { fields in
+                switch answer.score {
+                case .nps(let n):
+                    fields.set("kind", "nps")
+                    fields.set("score", n)
+                case .csat(let c):
+                    fields.set("kind", "csat")
+                    fields.set("score", c)
+                }
+                fields.set("touchpoint", answer.touchpoint)
+                fields.set("order_id", answer.orderID)
+                fields.set("sku", answer.sku)
+            }
+        case .supportTicketClosed(let ticket):
+            table.setTable("ticket") { fields in
+                fields.set("id", ticket.ticketID)
+                fields.set("resolved", ticket.resolved)
+                fields.set("contacts", ticket.contacts)
+                fields.set("first_response_minutes", ticket.firstResponseMinutes)
+            }
+        case .deliveryDelayed(let delay):
+            table.set("order_id", delay.orderID)
+            table.set("delay_days", delay.days)
         case .clock:
             break
         case .birthday(_, let year):
@@ -245,6 +269,8 @@ struct CustomerArgument: LuaEncodable {
             table.set("consecutive_renewals", subscriptions.consecutiveRenewals)
             table.set("subscription_skips", subscriptions.recentSkips)
             table.set("subscription_status", subscriptions.status)
+            table.set("satisfaction_score", view.satisfaction.score)
+            table.set("satisfaction_flags", view.satisfaction.flags)
             table.setTable("subscriptions") { list in
                 for subscription in subscriptions.all {
                     list.append(SubscriptionArgument(subscription: subscription))

@@ -72,3 +72,29 @@ extension PointsLedger {
         self.init(customers.map(\.ledger))
     }
 }
+
+extension FeedbackAnswer {
+    /// The NPS and CSAT answers of a store's customers (merged profiles' are the survivors').
+    public static func answers(of customers: [StoredCustomer]) -> [FeedbackAnswer] {
+        customers.filter { $0.mergedInto == nil }.flatMap { customer in
+            customer.satisfaction.signals.compactMap { signal -> FeedbackAnswer? in
+                switch signal.kind {
+                case .nps: FeedbackAnswer(customerID: customer.profile.id, day: signal.day, score: .nps(signal.value), touchpoint: signal.source)
+                case .csat: FeedbackAnswer(customerID: customer.profile.id, day: signal.day, score: .csat(signal.value), touchpoint: signal.source)
+                case .review, .support, .delivery: nil
+                }
+            }
+        }
+    }
+}
+
+extension SupportTicket {
+    /// The closed support tickets of a store's customers.
+    public static func tickets(of customers: [StoredCustomer]) -> [SupportTicket] {
+        customers.filter { $0.mergedInto == nil }.flatMap { customer in
+            customer.satisfaction.signals.filter { $0.kind == .support }.map {
+                SupportTicket(customerID: customer.profile.id, day: $0.day, resolved: $0.isResolved, contacts: $0.value)
+            }
+        }
+    }
+}

@@ -30,6 +30,13 @@ extension RetentionReport {
                 ("from", .string(membershipFrom.iso)), ("members", groupJSON(membership.members)),
                 ("non_members", groupJSON(membership.nonMembers)),
             ])),
+            ("satisfaction", .object([
+                ("all", satisfactionJSON(satisfaction)),
+                ("by_period", .array(satisfactionByPeriod.map {
+                    .object([("start", .string($0.start.iso)), ("end", .string($0.end.iso)), ("figures", satisfactionJSON($0.figures))])
+                })),
+                ("by_touchpoint", .object(satisfactionByTouchpoint.map { ($0.touchpoint, satisfactionJSON($0.figures)) })),
+            ])),
             ("tiers", .array(tiers.map {
                 .object([("tier", $0.tier.map(JSONValue.string) ?? .null), ("customers", .integer(Int64($0.customers)))])
             })),
@@ -137,6 +144,14 @@ extension RetentionReport {
             ("repeat_purchase_rate", Self.number(group.behaviour.repeatPurchaseRate)),
             ("churn_rate", Self.number(group.retention.churn)),
             ("average_order_value", group.behaviour.averageOrderValue.map { money(Int64($0.rounded())) } ?? .null),
+        ])
+    }
+
+    private func satisfactionJSON(_ figures: SatisfactionMetrics) -> JSONValue {
+        .object([
+            ("nps_answers", .integer(Int64(figures.npsAnswers))), ("nps", Self.number(figures.netPromoterScore)),
+            ("csat_answers", .integer(Int64(figures.csatAnswers))), ("csat", Self.number(figures.customerSatisfaction)),
+            ("tickets", .integer(Int64(figures.tickets))), ("first_contact_resolution", Self.number(figures.firstContactResolution)),
         ])
     }
 

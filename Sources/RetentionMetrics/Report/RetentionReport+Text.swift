@@ -72,6 +72,20 @@ extension RetentionReport {
                           widths: [12, 10, 12, 8]))
         }
         line()
+        line("Satisfaction, \(from.iso) to \(options.to.iso)")
+        if satisfaction.npsAnswers + satisfaction.csatAnswers + satisfaction.tickets == 0 {
+            line("  no survey answers or support tickets")
+        } else {
+            let widths = [12, 8, 8, 8, 8, 8, 8]
+            line(Self.row(["touchpoint", "NPS", "answers", "CSAT", "answers", "FCR", "tickets"], widths: widths))
+            for (name, figures) in [("all", satisfaction)] + satisfactionByTouchpoint.map({ ($0.touchpoint, $0.figures) }) {
+                line(Self.row([
+                    name, Self.fixed(figures.netPromoterScore, 1), "\(figures.npsAnswers)", Self.percent(figures.customerSatisfaction),
+                    "\(figures.csatAnswers)", Self.percent(figures.firstContactResolution), "\(figures.tickets)",
+                ], widths: widths))
+            }
+        }
+        line()
         line("Tiers")
         for (tier, customers) in tiers { line("  \((tier ?? "(none)").padding(20)) \(customers)") }
         return out

@@ -83,6 +83,12 @@ public struct RetentionReport: Sendable {
     public let membershipFrom: Day
     /// Customers per tier (nil key: no tier), most first.
     public let tiers: [(tier: String?, customers: Int)]
+    /// NPS, CSAT and first-contact resolution over `from...to`.
+    public let satisfaction: SatisfactionMetrics
+    /// The same per period, for the trend.
+    public let satisfactionByPeriod: [(start: Day, end: Day, figures: SatisfactionMetrics)]
+    /// The same per touchpoint over `from...to`, by name.
+    public let satisfactionByTouchpoint: [(touchpoint: String, figures: SatisfactionMetrics)]
 
     /// A report over a history, the ledgers of the same customers and their tiers.
     ///
@@ -90,7 +96,8 @@ public struct RetentionReport: Sendable {
     ///   before it starts, a bad window). A model that cannot be fitted does not throw: the
     ///   report says why in ``predictiveNote``.
     public init(
-        history: OrderHistory, ledger: PointsLedger?, tiers: [String?], options: Options
+        history: OrderHistory, ledger: PointsLedger?, tiers: [String?], answers: [FeedbackAnswer] = [],
+        tickets: [SupportTicket] = [], options: Options
     ) throws(MetricsError) {
         self.options = options
         currency = history.currency
@@ -127,6 +134,16 @@ public struct RetentionReport: Sendable {
         }
         membershipFrom = max(from, options.to - 364)
         membership = try history.membershipComparison(from: membershipFrom, to: options.to, counting: options.counting)
+        satisfaction = try SatisfactionMetrics(answers: answers, tickets: tickets, from: from, to: options.to)
+        satisfactionByPeriod = try options.period.ranges(from: from, to: options.to).map { (range) throws(MetricsError) in
+            (range.lowerBound, range.upperBound,
+             try SatisfactionMetrics(answers: answers, tickets: tickets, from: range.lowerBound, to: range.upperBound))
+        }
+        let touchpoints = Set(answers.map(\.touchpoint)).union(tickets.isEmpty ? [] : ["support"]).sorted()
+        satisfactionByTouchpoint = try touchpoints.map { (touchpoint) throws(MetricsError) in
+            (touchpoint, try SatisfactionMetrics(
+                answers: answers, tickets: tickets, from: from, to: options.to, filters: [.touchpoint(touchpoint)]))
+        }
         var byTier: [String?: Int] = [:]
         for tier in tiers { byTier[tier, default: 0] += 1 }
         self.tiers = byTier.map { (tier: $0.key, customers: $0.value) }
@@ -141,7 +158,8 @@ public struct RetentionReport: Sendable {
         try self.init(
             history: try OrderHistory(stored: customers, currency: currency, rules: rules),
             ledger: PointsLedger(stored: customers),
-            tiers: customers.filter { $0.mergedInto == nil }.map(\.tier), options: options)
+            tiers: customers.filter { $0.mergedInto == nil }.map(\.tier), answers: FeedbackAnswer.answers(of: customers),
+            tickets: SupportTicket.tickets(of: customers), options: options)
     }
 }
 
