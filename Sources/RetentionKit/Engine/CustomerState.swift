@@ -45,6 +45,12 @@ struct CustomerState: Sendable, Codable {
         get { storedSubscriptions ?? [:] }
         set { storedSubscriptions = newValue.isEmpty ? nil : newValue }
     }
+    /// Campaign requests and what became of them, oldest first; optional for the same reason.
+    private var storedCampaigns: [CampaignRecord]?
+    var campaigns: [CampaignRecord] {
+        get { storedCampaigns ?? [] }
+        set { storedCampaigns = newValue.isEmpty ? nil : newValue }
+    }
     /// Satisfaction signals; optional for the same reason.
     private var storedSatisfaction: SatisfactionSignals?
     var satisfaction: SatisfactionSignals {
@@ -59,6 +65,7 @@ struct CustomerState: Sendable, Codable {
         case scheduledReview, mergedInto, segments, referral, referralDays
         case storedSubscriptions = "subscriptions"
         case storedSatisfaction = "satisfaction"
+        case storedCampaigns = "campaigns"
     }
 
     init(profile: CustomerProfile, createdOn: Day, policy: LedgerPolicy) {
@@ -222,6 +229,7 @@ struct CustomerState: Sendable, Codable {
         referralDays = (referralDays + other.referralDays).sorted()
         subscriptions.merge(other.subscriptions) { mine, _ in mine }
         satisfaction.absorb(other.satisfaction)
+        campaigns = (campaigns + other.campaigns).enumerated().sorted { ($0.element.day, $0.offset) < ($1.element.day, $1.offset) }.map(\.element)
         if referral == nil { referral = other.referral }
         segments = Array(Set(segments + other.segments)).sorted()
         if other.tierRank > tierRank {

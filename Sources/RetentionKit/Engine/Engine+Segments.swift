@@ -49,9 +49,7 @@ extension Engine {
                     .rule, eventID: cause.id, message: "trigger \(trigger.name) failed on \(event.type) for customer \(view.id): \(error)")
             }
             for request in requests {
-                decisions.campaignActions.append(CampaignAction(
-                    customerID: view.id, campaign: request.campaign, trigger: trigger.name, reason: request.reason,
-                    eventType: event.type, day: day))
+                propose(request, trigger: trigger.name, for: position, view: view, event: event, on: day, into: &decisions)
             }
         }
     }

@@ -120,6 +120,7 @@ public struct Engine: Sendable {
             if isClock {
                 try reviewDue(through: day, cause: event, into: &decisions)
                 try evaluateAllSegments(on: day, cause: event, into: &decisions)
+                try runClockTriggers(event, on: day, into: &decisions)
             }
             if clock.map({ event.at > $0 }) ?? true { clock = event.at }
             return .applied(decisions)

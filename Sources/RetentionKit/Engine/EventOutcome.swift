@@ -27,6 +27,9 @@ public struct Decisions: Hashable, Sendable {
     public var segmentChanges: [SegmentChange]
     /// Campaigns to start: the outbox entries of this event.
     public var campaignActions: [CampaignAction]
+    /// Campaign actions held out (the control group) or stopped by a guardrail, with why; not
+    /// in the outbox.
+    public var withheldActions: [WithheldAction] = []
     /// Which rules ran and what each decided, including why a rule awarded nothing.
     public var explanation: [RuleOutcome]
     /// Where a limit, a budget or a tier multiplier changed what a rule awarded.
@@ -55,6 +58,7 @@ public struct Decisions: Hashable, Sendable {
         tierChanges += other.tierChanges
         segmentChanges += other.segmentChanges
         campaignActions += other.campaignActions
+        withheldActions += other.withheldActions
         explanation += other.explanation
         adjustments += other.adjustments
         notes += other.notes

@@ -32,13 +32,16 @@ public struct Program: Hashable, Sendable {
     public var subscriptions: SubscriptionPolicy
     /// How satisfaction is scored and when a customer is flagged.
     public var satisfaction: SatisfactionPolicy
+    /// Campaign guardrails (frequency cap, quiet days, opt-out) and holdout groups.
+    public var campaigns: CampaignPolicy
 
     public init(
         currencies: Set<Currency> = [], earningBase: EarningBase = EarningBase(), returnWindowDays: Int = 0,
         ledger: LedgerPolicy = LedgerPolicy(), qualification: QualificationWindow = .rolling(days: 365),
         tierDowngrade: TierDowngrade = .endOfPeriod, referrals: ReferralPolicy = ReferralPolicy(),
         limits: EarningLimits = EarningLimits(), campaignBudgets: [String: Int64] = [:],
-        subscriptions: SubscriptionPolicy = SubscriptionPolicy(), satisfaction: SatisfactionPolicy = SatisfactionPolicy()
+        subscriptions: SubscriptionPolicy = SubscriptionPolicy(), satisfaction: SatisfactionPolicy = SatisfactionPolicy(),
+        campaigns: CampaignPolicy = CampaignPolicy()
     ) {
         self.currencies = currencies
         self.earningBase = earningBase
@@ -51,6 +54,7 @@ public struct Program: Hashable, Sendable {
         self.campaignBudgets = campaignBudgets
         self.subscriptions = subscriptions
         self.satisfaction = satisfaction
+        self.campaigns = campaigns
     }
 }
 

@@ -99,6 +99,7 @@ protocol InfallibleRule {}
 
 extension PurchasePoints: InfallibleRule {}
 extension ReviewPoints: InfallibleRule {}
+extension SubscriptionPoints: InfallibleRule {}
 extension ReferralPoints: InfallibleRule {}
 extension BirthdayPoints: InfallibleRule {}
 extension TierBonus: InfallibleRule {}

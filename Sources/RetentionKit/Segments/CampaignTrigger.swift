@@ -7,6 +7,14 @@ public protocol CampaignTrigger: Sendable {
     var name: String { get }
     /// The campaigns to start, given what the engine knows of the customer after the event.
     func actions(for event: Event, customer: CustomerView) throws -> [CampaignRequest]
+    /// Whether the engine asks this trigger about every customer on each `clock` event (for
+    /// campaigns that time starts, such as win-back); false by default, since it costs a call
+    /// per customer.
+    var asksOnClock: Bool { get }
+}
+
+extension CampaignTrigger {
+    public var asksOnClock: Bool { false }
 }
 
 /// A campaign a trigger asks for.
@@ -15,10 +23,14 @@ public struct CampaignRequest: Hashable, Sendable {
     public var campaign: String
     /// Why, in words ("no order for 120 days").
     public var reason: String
+    /// What it answers ("order:1001", "lapse:2026-03-01"): the campaign starts once per cause
+    /// and customer. Nil for the event's id.
+    public var cause: String?
 
-    public init(campaign: String, reason: String) {
+    public init(campaign: String, reason: String, cause: String? = nil) {
         self.campaign = campaign
         self.reason = reason
+        self.cause = cause
     }
 }
 

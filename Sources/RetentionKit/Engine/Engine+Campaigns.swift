@@ -1,0 +1,59 @@
+/// Campaign actions pass the guardrails of ``CampaignPolicy`` (opt-out, one action per cause,
+/// quiet days after an order, a frequency cap) and the holdout before they reach the outbox;
+/// every request is recorded in the customer's campaign history with what became of it.
+extension Engine {
+    mutating func propose(
+        _ request: CampaignRequest, trigger: String, for position: Int, view: CustomerView, event: Event, on day: Day,
+        into decisions: inout Decisions
+    ) {
+        let policy = program.campaigns
+        let cause = request.cause ?? "event:\(event.id)"
+        let history = customerStates[position].campaigns
+        let outcome: CampaignRecord.Outcome
+        if view.tags.contains(policy.optOutMarker) || view.attributes[policy.optOutMarker] == .boolean(true) {
+            outcome = .optedOut
+        } else if history.contains(where: { $0.counts && $0.campaign == request.campaign && $0.cause == cause }) {
+            outcome = .duplicate
+        } else if policy.quietDaysAfterPurchase > 0, let last = view.lastOrderDay, day - last < policy.quietDaysAfterPurchase {
+            outcome = .quietPeriod
+        } else if let cap = policy.maxActionsPerWindow,
+            history.filter({ $0.counts && day - $0.day < policy.windowDays }).count >= cap
+        {
+            outcome = .frequencyCap
+        } else if policy.isHeldOut(view.id, from: request.campaign) {
+            outcome = .heldOut
+        } else {
+            outcome = .sent
+        }
+        let action = CampaignAction(
+            customerID: view.id, campaign: request.campaign, trigger: trigger, reason: request.reason, eventType: event.type, day: day)
+        if outcome == .sent {
+            decisions.campaignActions.append(action)
+        } else {
+            decisions.withheldActions.append(WithheldAction(action: action, outcome: outcome))
+        }
+        modify(at: position) {
+            $0.campaigns.append(CampaignRecord(campaign: request.campaign, trigger: trigger, cause: cause, day: day, outcome: outcome))
+        }
+    }
+
+    /// A `clock` event: the triggers that ask about every customer (``CampaignTrigger/asksOnClock``).
+    mutating func runClockTriggers(_ event: Event, on day: Day, into decisions: inout Decisions) throws(EngineError) {
+        let clockTriggers = rules.triggers.filter(\.asksOnClock)
+        guard !clockTriggers.isEmpty else { return }
+        for position in customerStates.indices where customerStates[position].mergedInto == nil {
+            let view = customerStates[position].view(on: day, program: program)
+            for trigger in clockTriggers {
+                let requests: [CampaignRequest]
+                do {
+                    requests = try trigger.actions(for: event, customer: view)
+                } catch {
+                    throw EngineError(.rule, eventID: event.id, message: "trigger \(trigger.name) failed on clock for customer \(view.id): \(error)")
+                }
+                for request in requests {
+                    propose(request, trigger: trigger.name, for: position, view: view, event: event, on: day, into: &decisions)
+                }
+            }
+        }
+    }
+}
