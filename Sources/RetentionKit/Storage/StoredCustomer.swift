@@ -19,6 +19,8 @@ public struct StoredCustomer: Sendable {
     public var subscriptions: [Subscription]
     /// Survey answers, review ratings, support tickets and delivery delays.
     public var satisfaction: SatisfactionSignals
+    /// Every campaign request and what became of it (sent, held out, stopped by a guardrail).
+    public var campaigns: [CampaignRecord]
     /// The tier held, if any.
     public var tier: String?
     /// The segments, sorted.
@@ -45,6 +47,7 @@ public struct StoredCustomer: Sendable {
             .sorted { ($0.day, $0.order.id) < ($1.day, $1.order.id) }
         ledger = state.account.entries
         satisfaction = state.satisfaction
+        campaigns = state.campaigns
         subscriptions = state.subscriptions.values.sorted { ($0.startedOn, $0.id) < ($1.startedOn, $1.id) }
         tier = state.tier
         segments = state.segments

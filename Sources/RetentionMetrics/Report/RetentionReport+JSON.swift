@@ -37,6 +37,13 @@ extension RetentionReport {
                 })),
                 ("by_touchpoint", .object(satisfactionByTouchpoint.map { ($0.touchpoint, satisfactionJSON($0.figures)) })),
             ])),
+            ("campaigns", .array(campaignLift.map { lift in
+                .object([
+                    ("campaign", .string(lift.campaign)), ("window_days", .integer(Int64(lift.windowDays))),
+                    ("treated", liftGroupJSON(lift.treated)), ("control", liftGroupJSON(lift.control)),
+                    ("conversion_lift", Self.number(lift.conversionLift)), ("churn_lift", Self.number(lift.churnLift)),
+                ])
+            })),
             ("tiers", .array(tiers.map {
                 .object([("tier", $0.tier.map(JSONValue.string) ?? .null), ("customers", .integer(Int64($0.customers)))])
             })),
@@ -144,6 +151,14 @@ extension RetentionReport {
             ("repeat_purchase_rate", Self.number(group.behaviour.repeatPurchaseRate)),
             ("churn_rate", Self.number(group.retention.churn)),
             ("average_order_value", group.behaviour.averageOrderValue.map { money(Int64($0.rounded())) } ?? .null),
+        ])
+    }
+
+    private func liftGroupJSON(_ group: CampaignLift.Group) -> JSONValue {
+        .object([
+            ("customers", .integer(Int64(group.customers))), ("converted", .integer(Int64(group.converted))),
+            ("churned", .integer(Int64(group.churned))), ("conversion_rate", Self.number(group.conversionRate)),
+            ("churn_rate", Self.number(group.churnRate)),
         ])
     }
 

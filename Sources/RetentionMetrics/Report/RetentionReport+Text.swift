@@ -86,6 +86,20 @@ extension RetentionReport {
             }
         }
         line()
+        line("Campaigns: contacted against held out, 30 days after the action")
+        if campaignLift.isEmpty {
+            line("  no campaign actions whose 30 days have passed")
+        } else {
+            let widths = [22, 9, 10, 9, 10, 11, 10]
+            line(Self.row(["campaign", "treated", "converted", "control", "converted", "conv. lift", "churn lift"], widths: widths))
+            for lift in campaignLift {
+                line(Self.row([
+                    lift.campaign, "\(lift.treated.customers)", Self.percent(lift.treated.conversionRate), "\(lift.control.customers)",
+                    Self.percent(lift.control.conversionRate), Self.fixed(lift.conversionLift, 1), Self.fixed(lift.churnLift, 1),
+                ], widths: widths))
+            }
+        }
+        line()
         line("Tiers")
         for (tier, customers) in tiers { line("  \((tier ?? "(none)").padding(20)) \(customers)") }
         return out

@@ -87,6 +87,9 @@ public struct RetentionReport: Sendable {
     public let satisfaction: SatisfactionMetrics
     /// The same per period, for the trend.
     public let satisfactionByPeriod: [(start: Day, end: Day, figures: SatisfactionMetrics)]
+    /// Each campaign's conversion and churn, contacted against held out, over 30 days after
+    /// the action (for actions whose 30 days ended by `to`).
+    public let campaignLift: [CampaignLift]
     /// The same per touchpoint over `from...to`, by name.
     public let satisfactionByTouchpoint: [(touchpoint: String, figures: SatisfactionMetrics)]
 
@@ -97,7 +100,7 @@ public struct RetentionReport: Sendable {
     ///   report says why in ``predictiveNote``.
     public init(
         history: OrderHistory, ledger: PointsLedger?, tiers: [String?], answers: [FeedbackAnswer] = [],
-        tickets: [SupportTicket] = [], options: Options
+        tickets: [SupportTicket] = [], exposures: [CampaignExposure] = [], options: Options
     ) throws(MetricsError) {
         self.options = options
         currency = history.currency
@@ -144,6 +147,8 @@ public struct RetentionReport: Sendable {
             (touchpoint, try SatisfactionMetrics(
                 answers: answers, tickets: tickets, from: from, to: options.to, filters: [.touchpoint(touchpoint)]))
         }
+        campaignLift = try history.campaignLift(
+            exposures.filter { $0.day >= from }, windowDays: 30, observationEnd: options.to, counting: options.counting)
         var byTier: [String?: Int] = [:]
         for tier in tiers { byTier[tier, default: 0] += 1 }
         self.tiers = byTier.map { (tier: $0.key, customers: $0.value) }
@@ -159,7 +164,7 @@ public struct RetentionReport: Sendable {
             history: try OrderHistory(stored: customers, currency: currency, rules: rules),
             ledger: PointsLedger(stored: customers),
             tiers: customers.filter { $0.mergedInto == nil }.map(\.tier), answers: FeedbackAnswer.answers(of: customers),
-            tickets: SupportTicket.tickets(of: customers), options: options)
+            tickets: SupportTicket.tickets(of: customers), exposures: CampaignExposure.exposures(of: customers), options: options)
     }
 }
 
