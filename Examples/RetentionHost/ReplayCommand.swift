@@ -176,11 +176,34 @@ struct ProgramOptions: ParsableArguments {
     @Option(help: "Days after which earned points expire (none when not given).")
     var pointsExpireDays: Int?
 
+    @Option(help: "CAMPAIGN=PERCENT: hold this share of customers out of the campaign, to measure its lift (repeat for more).")
+    var holdout: [String] = []
+
+    @Option(help: "Campaign actions a customer may get in 30 days (0 for no cap).")
+    var campaignCap = 3
+
+    @Option(help: "Days after an order in which no campaign starts.")
+    var quietDays = 0
+
     func program() throws -> Program {
         let accepted = try Set(currencies.map { code in
             do { return try Currency(code: code) } catch { throw ValidationError("--currency \(code): \(error)") }
         })
         let ledger = LedgerPolicy(lotExpiry: pointsExpireDays.map { LotExpiry(days: $0) })
-        return Program(currencies: accepted, returnWindowDays: returnWindowDays, ledger: ledger)
+        var holdouts: [String: Int] = [:]
+        for text in holdout {
+            let parts = text.split(separator: "=")
+            guard parts.count == 2, let percent = Int(parts[1]), (0...100).contains(percent) else {
+                throw ValidationError("--holdout \(text): write CAMPAIGN=PERCENT, for example win_back=10")
+            }
+            holdouts[String(parts[0])] = percent
+        }
+        guard campaignCap >= 0, quietDays >= 0 else {
+            throw ValidationError("--campaign-cap and --quiet-days cannot be negative")
+        }
+        let campaigns = CampaignPolicy(
+            maxActionsPerWindow: campaignCap == 0 ? nil : campaignCap, windowDays: 30, quietDaysAfterPurchase: quietDays,
+            holdoutPercent: holdouts)
+        return Program(currencies: accepted, returnWindowDays: returnWindowDays, ledger: ledger, campaigns: campaigns)
     }
 }
