@@ -20,6 +20,7 @@ struct ReportCommand: ParsableCommand {
               retention-host report --store shop.sqlite --from 2025-01-01 --to 2025-12-31 --period month
               retention-host report --point-value 1.00/100 --json
               retention-host report --customers subscription --period month
+              retention-host report --point-value 1.00/100 --html report.html
             """
     )
 
@@ -50,6 +51,9 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Print the report as one JSON object instead of tables.")
     var json = false
 
+    @Option(help: "Also write the report as one self-contained HTML page with charts to this file.")
+    var html: String?
+
     func run() throws {
         let opened = try store.open(mustExist: true)
         let state = try opened.load()
@@ -67,6 +71,13 @@ struct ReportCommand: ParsableCommand {
             report = try RetentionReport(stored: customers, currency: currency, options: options)
         } catch {
             throw ValidationError(error.message)
+        }
+        if let html {
+            do {
+                try report.html.write(toFile: html, atomically: true, encoding: .utf8)
+            } catch {
+                throw ValidationError("--html \(html): cannot write it (\(error.localizedDescription)); give a path in a folder you can write to")
+            }
         }
         print(json ? report.json.text : report.text, terminator: json ? "\n" : "")
     }

@@ -74,6 +74,38 @@ struct ReportCommandTests {
         #expect(held <= rows.reduce(0) { $0 + ($1["available"] as? Int ?? 0) + ($1["pending"] as? Int ?? 0) })
     }
 
+    static let browserAvailable = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].contains {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
+    @Test(
+        "--html writes one page whose every chart renders with data in headless Chromium, without a script error",
+        .enabled(
+            if: browserAvailable || ProcessInfo.processInfo.environment["CI"] != nil,
+            "chromium is not installed (apt-get install chromium; scripts/test installs it)"))
+    func html() throws {
+        let store = try Self.replayedStore()
+        let page = store + ".html"
+        let output = try Host.run(["report", "--store", store, "--point-value", "1.00/100", "--html", page])
+        #expect(output.status == 0, "\(output.standardError)")
+        let text = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(!text.contains("<script"))
+        #expect(!text.contains("src=\"http") && !text.contains("href=\"http"))   // no external asset
+        for chart in ["cohorts", "retention", "clv", "alive", "rfm", "tiers", "liability", "satisfaction", "lift"] {
+            #expect(text.contains("data-chart=\"\(chart)\""), "no \(chart) chart")
+        }
+        let check = Process()
+        check.executableURL = Self.root.appendingPathComponent("scripts/check-report-html")
+        check.arguments = [page]
+        let errors = Pipe()
+        check.standardError = errors
+        check.standardOutput = Pipe()
+        try check.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        check.waitUntilExit()
+        #expect(check.terminationStatus == 0, "\(message)")
+    }
+
     @Test("The tables name every section")
     func text() throws {
         let store = try Self.replayedStore()
