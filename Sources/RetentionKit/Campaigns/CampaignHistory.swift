@@ -1,4 +1,5 @@
-/// What became of one campaign request for a customer.
+/// A campaign action a customer got or was held out of, as their campaign history keeps it;
+/// the outcomes of refusals describe ``WithheldAction``s.
 public struct CampaignRecord: Hashable, Sendable, Codable {
     /// How it ended.
     public enum Outcome: String, Hashable, Sendable, Codable {

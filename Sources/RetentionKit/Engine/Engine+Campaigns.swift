@@ -1,6 +1,7 @@
 /// Campaign actions pass the guardrails of ``CampaignPolicy`` (opt-out, one action per cause,
-/// quiet days after an order, a frequency cap) and the holdout before they reach the outbox;
-/// every request is recorded in the customer's campaign history with what became of it.
+/// quiet days after an order, a frequency cap) and the holdout before they reach the outbox.
+/// Actions sent or held out are kept in the customer's campaign history; refused ones are
+/// listed in the event's decisions.
 extension Engine {
     mutating func propose(
         _ request: CampaignRequest, trigger: String, for position: Int, view: CustomerView, event: Event, on day: Day,
@@ -32,8 +33,12 @@ extension Engine {
         } else {
             decisions.withheldActions.append(WithheldAction(action: action, outcome: outcome))
         }
-        modify(at: position) {
-            $0.campaigns.append(CampaignRecord(campaign: request.campaign, trigger: trigger, cause: cause, day: day, outcome: outcome))
+        // The history keeps what counts (sent and held out); a refusal is in the decisions only,
+        // so a trigger asked on every clock event does not grow it.
+        if outcome == .sent || outcome == .heldOut {
+            modify(at: position) {
+                $0.campaigns.append(CampaignRecord(campaign: request.campaign, trigger: trigger, cause: cause, day: day, outcome: outcome))
+            }
         }
     }
 

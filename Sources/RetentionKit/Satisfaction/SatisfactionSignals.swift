@@ -62,7 +62,9 @@ public struct SatisfactionSignals: Hashable, Sendable, Codable {
 
     /// The scores by cycle and the flags, as of `day` (signals after it are not seen).
     public func summary(on day: Day, policy: SatisfactionPolicy) -> SatisfactionSummary {
-        SatisfactionSummary(signals.filter { $0.day <= day }, on: day, policy: policy)
+        // Signals are in day order, so usually none is after `day` and nothing is copied.
+        let seen = (signals.last?.day ?? day) <= day ? signals : signals.filter { $0.day <= day }
+        return SatisfactionSummary(seen, on: day, policy: policy)
     }
 }
 
@@ -86,6 +88,12 @@ public struct SatisfactionSummary: Hashable, Sendable {
     public var flags: [String]
 
     public init(_ signals: [SatisfactionSignals.Signal], on day: Day, policy: SatisfactionPolicy) {
+        guard !signals.isEmpty else {
+            // Most customers, on most events: no dictionary, no sorting.
+            cycles = []
+            flags = []
+            return
+        }
         let length = max(1, policy.cycleDays)
         func cycle(of day: Day) -> Int { Int((Double(day.number) / Double(length)).rounded(.down)) }
         func weight(_ kind: SatisfactionSignals.Signal.Kind) -> Double {

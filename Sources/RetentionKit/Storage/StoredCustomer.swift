@@ -19,7 +19,7 @@ public struct StoredCustomer: Sendable {
     public var subscriptions: [Subscription]
     /// Survey answers, review ratings, support tickets and delivery delays.
     public var satisfaction: SatisfactionSignals
-    /// Every campaign request and what became of it (sent, held out, stopped by a guardrail).
+    /// The campaign actions sent and held out, oldest first.
     public var campaigns: [CampaignRecord]
     /// The tier held, if any.
     public var tier: String?

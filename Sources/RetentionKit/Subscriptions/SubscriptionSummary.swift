@@ -16,6 +16,10 @@ public struct SubscriptionSummary: Hashable, Sendable {
     public var status: String?
 
     public init(_ subscriptions: some Collection<Subscription>, on day: Day, skipWindow: Int) {
+        guard !subscriptions.isEmpty else {
+            (all, activeCount, tenureDays, consecutiveRenewals, recentSkips, status) = ([], 0, nil, 0, 0, nil)
+            return
+        }
         all = subscriptions.sorted { ($0.startedOn, $0.id) < ($1.startedOn, $1.id) }
         let live = all.filter { $0.isLive(on: day) }
         activeCount = live.count
