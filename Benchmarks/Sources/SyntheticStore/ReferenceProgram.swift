@@ -10,13 +10,13 @@ public enum ReferenceProgram {
     /// The plugin files that make up the Lua form, relative to `Plugins/`, in load order.
     public static let pluginFiles = [
         "birthday-points.lua", "purchase-points.lua", "referral-points.lua", "review-points.lua", "rfm-segments.lua",
-        "service-recovery.lua", "spend-tiers.lua", "tier-bonus.lua", "win-back.lua",
+        "service-recovery.lua", "spend-tiers.lua", "subscription-rewards.lua", "tier-bonus.lua", "win-back.lua",
     ]
 
     /// The plugins for earning and tiers only (no segments or triggers).
     public static let earningAndTierFiles = [
         "birthday-points.lua", "purchase-points.lua", "referral-points.lua", "review-points.lua", "spend-tiers.lua",
-        "tier-bonus.lua",
+        "subscription-rewards.lua", "tier-bonus.lua",
     ]
 
     /// The built-in form: the same earning rules, tiers, segments and triggers in Swift.
@@ -29,6 +29,7 @@ public enum ReferenceProgram {
             BirthdayPoints(points: 200), PurchasePoints(categoryMultipliers: ["coffee": 2], firstOrderBonus: 50),
             ReferralPoints(points: 500), ReviewPoints(points: 20, withMediaPoints: 50),
             TierBonus(points: ["silver": 100, "gold": 250]),
+            SubscriptionPoints(name: "subscription-rewards", perRenewal: 50, streakLength: 6, streakBonus: 300),
         ]
         guard segmentsAndTriggers else { return RuleSet(earning: earning, tiers: tiers) }
         return RuleSet(earning: earning, tiers: tiers, segments: segments, triggers: triggers)

@@ -1,7 +1,8 @@
 import RetentionKit
 
 /// A deterministic synthetic store: customers with realistic purchase rhythms (many one-time
-/// buyers, some regulars, three in five with a birthday), refunds, cancellations, returns, redemptions, reviews and a monthly
+/// buyers, some regulars, three in five with a birthday), refunds, cancellations, returns, redemptions, reviews, survey
+/// answers and late deliveries, monthly subscriptions for one regular in five, and a monthly
 /// clock, over one year, in time order. The same seed gives the same events.
 public struct SyntheticStore {
     public var customers: Int
@@ -23,9 +24,22 @@ public struct SyntheticStore {
         return Product(sku: "SKU-\(index)", category: categories[index % categories.count], cents: Int64(300 + (index * 137) % 6_000))
     }
 
+    /// The monthly box one regular in five subscribes to: 24.00 less 10%.
+    static let box: (bundle: SubscriptionBundle, interval: SubscriptionInterval) = {
+        do {
+            let item = SubscriptionItem(sku: "SKU-1", quantity: 1, unitPrice: Money(minorUnits: 2_400, currency: .usd))
+            return (try SubscriptionBundle(items: [item], discountPercent: 10), try SubscriptionInterval(count: 1, unit: .month))
+        } catch {
+            preconditionFailure("the synthetic store's subscription box is invalid: \(error)")
+        }
+    }()
+
     /// Every event, sorted by time (ties in generation order).
     public func events() -> [Event] {
         var rng = SplitMix(seed: seed)
+        // Surveys, delays and subscriptions draw from their own generator, so the orders,
+        // reviews and redemptions stay what they were before those were added.
+        var extra = SplitMix(seed: seed ^ 0x5EED_F00D)
         let start = Day(year: 2025, month: 1, day: 1)!
         var events: [(Int64, Int, Event)] = []
         var sequence = 0
@@ -74,6 +88,36 @@ public struct SyntheticStore {
                 if order > 2, rng.int(0..<5) == 0 {
                     add(Timestamp(milliseconds: time + 60_000), .pointsRedeemed(Redemption(
                         id: "\(orderID)-x", customerID: id, points: Points(Int64(50 + rng.int(0..<100))), reward: "coupon")))
+                }
+                // One order in five gets a survey answer a week later, one in thirty a late delivery.
+                let feedback = extra.int(0..<30)
+                if feedback < 6 {
+                    add(Timestamp(milliseconds: time + 7 * 86_400_000), .feedbackReceived(FeedbackAnswerEvent(
+                        customerID: id, score: feedback < 4 ? .nps(extra.int(0..<11)) : .csat(1 + extra.int(0..<5)), touchpoint: "delivery",
+                        orderID: orderID)))
+                } else if feedback == 6 {
+                    add(Timestamp(milliseconds: time + 4 * 86_400_000), .deliveryDelayed(DeliveryDelay(
+                        orderID: orderID, customerID: id, days: 1 + extra.int(0..<6))))
+                }
+            }
+            // One regular in five subscribes to a monthly box after the first order.
+            if orders > 1, extra.int(0..<5) == 0 {
+                let subscription = "\(id)-box"
+                var at = time + 86_400_000
+                add(Timestamp(milliseconds: at), .subscriptionStarted(SubscriptionStart(
+                    id: subscription, customerID: id, plan: "box", interval: Self.box.interval, bundle: Self.box.bundle)))
+                let end = Timestamp(day: Day(year: 2025, month: 12, day: 31)!).milliseconds
+                var cycle = 0
+                while true {
+                    at += 30 * 86_400_000
+                    guard at < end else { break }
+                    cycle += 1
+                    let roll = extra.int(0..<20)
+                    let change: SubscriptionChange = roll == 0 ? .skipped : roll == 1 ? .cancelled(reason: "enough", voluntary: true)
+                        : .renewed(orderID: "\(subscription)-\(cycle)")
+                    add(Timestamp(milliseconds: at), .subscriptionChanged(SubscriptionUpdate(
+                        subscriptionID: subscription, customerID: id, change: change)))
+                    if case .cancelled = change { break }
                 }
             }
         }
