@@ -15,6 +15,6 @@ struct RetentionHost: ParsableCommand {
               retention-host report --store shop.sqlite --period month --point-value 1.00/100
               retention-host call Plugins/review-points.lua earn --args '[{"type": "review_posted", "review": {"sku": "MUG", "has_media": true}}, {"rewarded_review_skus": {}}]'
             """,
-        subcommands: [CheckCommand.self, CallCommand.self, ReplayCommand.self, BalancesCommand.self, ReportCommand.self]
+        subcommands: [CheckCommand.self, CallCommand.self, ReplayCommand.self, BalancesCommand.self, ReportCommand.self, ImportCommand.self]
     )
 }

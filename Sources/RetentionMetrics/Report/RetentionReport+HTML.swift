@@ -4,7 +4,8 @@ extension RetentionReport {
     /// The report as one self-contained HTML page: key figures, then charts (cohort retention
     /// heat map, retention and churn by period, value and P(alive) distributions, RFM segments,
     /// tiers, points liability over time, NPS and CSAT trend, campaign lift) drawn as inline SVG,
-    /// with no script and no external asset. Each chart is a `<figure data-chart="…">`.
+    /// with no script and no external asset. Each chart is a `<figure data-chart="…">`; a chart
+    /// with nothing to draw (no survey answers, no campaign) is left out and named at the foot.
     public var html: String {
         var figures: [(id: String, title: String, note: String, body: String)] = []
         let percent: (Double) -> String = { "\(Int($0.rounded()))%" }
@@ -92,6 +93,7 @@ extension RetentionReport {
             figure h2 { font-size: 16px; margin: 0 0 2px; }
             figcaption { font-size: 12px; color: #666; margin-bottom: 8px; }
             .empty { color: #888; font-style: italic; }
+            footer { padding: 0 32px 32px; }
             svg text { font-family: inherit; }
             </style></head><body>
             <header><h1>Retention report</h1><p>\(SVGChart.escape("\(currency.code) · \(from.iso) to \(options.to.iso) · orders after it are not seen"))</p></header>
@@ -101,10 +103,20 @@ extension RetentionReport {
             page += "<div class=\"tile\"><span>\(SVGChart.escape(label))</span><b>\(SVGChart.escape(value))</b></div>"
         }
         page += "</section><main>"
+        // A chart with nothing to draw is left out and named below, never shown empty.
+        var notShown: [String] = []
         for figure in figures {
+            guard figure.body.hasPrefix("<svg") else {
+                notShown.append(figure.title)
+                continue
+            }
             page += "<figure data-chart=\"\(figure.id)\"><h2>\(SVGChart.escape(figure.title))</h2><figcaption>\(SVGChart.escape(figure.note))</figcaption>\(figure.body)</figure>"
         }
-        page += "</main></body></html>\n"
+        page += "</main>"
+        if !notShown.isEmpty {
+            page += "<footer class=\"empty\">Not shown, for want of data in the period: \(SVGChart.escape(notShown.joined(separator: ", "))).</footer>"
+        }
+        page += "</body></html>\n"
         return page
     }
 

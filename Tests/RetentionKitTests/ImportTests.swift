@@ -1,0 +1,108 @@
+import PropertyBased
+import RetentionKit
+import Testing
+
+@Suite("Imports: CSV and the Online Retail layout")
+struct ImportTests {
+    static let fieldText = Generator<String, Shrink.None<String>> { rng in
+        let pieces = ["a", "B", "1.5", ",", "\"", "\n", "\r\n", " ", "£", "é", "x y"]
+        return (0..<Int.random(in: 0...6, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+    }
+
+    static let tables = Generator<[[String]], Shrink.None<[[String]]>> { rng in
+        let columns = Int.random(in: 1...5, using: &rng)
+        return (0..<Int.random(in: 1...8, using: &rng)).map { _ in
+            (0..<columns).map { _ in fieldText.run(using: &rng) }
+        }
+    }
+
+    /// RFC 4180 rendering: quoted when the field holds a comma, quote or line break.
+    static func render(_ table: [[String]]) -> String {
+        table.map { row in
+            row.map { field in
+                field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+                    ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+            }.joined(separator: ",")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    @Test("CSV written by the rules reads back field for field", .tags(.property))
+    func csvRoundTrip() async {
+        await propertyCheck(count: 500, input: Self.tables) { table in
+            let records = Array(CSVRecords(Array(Self.render(table).utf8)))
+            #expect(records.map(\.fields) == table, "\(Self.render(table))")
+            #expect(records.allSatisfy { !$0.isUnterminated })
+        }
+    }
+
+    @Test("Records know their first line, and an open quote at the end is reported")
+    func csvLines() {
+        let records = Array(CSVRecords(Array("a,\"two\nlines\"\r\nb,c\n\"open".utf8)))
+        #expect(records.map(\.line) == [1, 3, 4])
+        #expect(records[0].fields == ["a", "two\nlines"])
+        #expect(records[1].fields == ["b", "c"])
+        #expect(records[2].isUnterminated)
+    }
+
+    static let header = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+
+    @Test("Sales become orders, cancellations refunds of the latest earlier order holding the product, and every unusable row is counted by reason")
+    func onlineRetail() throws {
+        let csv = Self.header + """
+            536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850,United Kingdom
+            536365,71053,"WHITE METAL LANTERN, LARGE",6,12/1/2010 8:26,3.39,17850,United Kingdom
+            536365,POST,POSTAGE,1,12/1/2010 8:26,18,17850,United Kingdom
+            536366,22633,HAND WARMER UNION JACK,6,12/1/2010 8:28,1.85,,United Kingdom
+            536367,84879,ASSORTED COLOUR BIRD ORNAMENT,32,12/3/2010 9:02,1.69,13047,United Kingdom
+            536367,BANK CHARGES,Bank Charges,1,12/3/2010 9:02,15,13047,United Kingdom
+            536367,PADS,PADS TO MATCH ALL CUSHIONS,1,12/3/2010 9:02,0.001,13047,United Kingdom
+            536368,85123A,WHITE HANGING HEART T-LIGHT HOLDER,4,12/5/2010 10:00,2.55,17850,United Kingdom
+            C536369,85123A,WHITE HANGING HEART T-LIGHT HOLDER,-7,12/6/2010 11:00,2.55,17850,United Kingdom
+            C536369,22222,NEVER BOUGHT,-1,12/6/2010 11:00,4.00,17850,United Kingdom
+            C536369,D,Discount,-1,12/6/2010 11:00,5.00,17850,United Kingdom
+            536370,22139,RETROSPOT TEA SET,-12,12/7/2010 12:00,0,17850,United Kingdom
+            A563185,B,Adjust bad debt,1,12/8/2010 14:50,11062.06,,United Kingdom
+            536371,22139,RETROSPOT TEA SET,two,12/8/2010 12:00,4.95,17850,United Kingdom
+            536372,22139,RETROSPOT TEA SET,1,31/12/2010 12:00,4.95,17850,United Kingdom
+
+            """
+        let (events, report) = try OnlineRetailImport.convert(CSVRecords(Array(csv.utf8)))
+        #expect(report.rowsRead == 15)
+        #expect(report.orders == 3 && report.customers == 2 && report.refunds == 2)
+        let skipped = report.skipped.values.reduce(0, +)
+        #expect(report.rowsUsed + skipped == report.rowsRead)
+        #expect(report.skipped == [
+            .noCustomer: 1, .fee: 1, .subPennyPrice: 1, .unmatchedCancellation: 1, .discountLine: 1, .stockAdjustment: 1,
+            .badDebt: 1, .malformed: 2,
+        ])
+        #expect(report.examples[.malformed] == [15, 16])
+        let orders = events.compactMap { if case .orderPlaced(let order) = $0.payload { order } else { nil } }
+        #expect(orders.map(\.id) == ["536365", "536367", "536368"])
+        #expect(orders[0].shipping == Money(minorUnits: 18_00, currency: .gbp))
+        #expect(orders[0].total == Money(minorUnits: 6 * 255 + 6 * 339 + 18_00, currency: .gbp))
+        #expect(orders[0].lines.map(\.sku) == ["85123A", "71053"])
+        // Seven hearts cancelled: four from the latest order (536368), three from 536365.
+        let refunds = events.compactMap { if case .orderRefunded(let refund) = $0.payload { refund } else { nil } }
+        #expect(refunds.map(\.orderID) == ["536368", "536365"])
+        #expect(refunds.map { $0.lines?.first?.quantity } == [4, 3])
+        #expect(refunds.map(\.amount.minorUnits) == [4 * 255, 3 * 255])
+        #expect(events.first?.type == "customer_created")
+        #expect(events.filter { $0.type == "clock" }.map { $0.at.day.iso } == ["2010-12-07"])   // the day after the last event
+        // The events replay without a rejection.
+        var engine = Engine(program: Program(currencies: [.gbp]), rules: RuleSet(earning: [PurchasePoints()]))
+        for event in events {
+            if case .rejected(let error) = engine.apply(event) { Issue.record("\(error)") }
+        }
+    }
+
+    @Test("A file with other columns is refused, naming what it has and what it needs")
+    func wrongHeader() {
+        do {
+            _ = try OnlineRetailImport.convert(CSVRecords(Array("Invoice,Price\n1,2\n".utf8)))
+            Issue.record("a wrong header was accepted")
+        } catch {
+            #expect(error.message.contains("Invoice,Price"))
+            #expect(error.message.contains("InvoiceNo,StockCode"))
+        }
+    }
+}
