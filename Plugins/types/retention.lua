@@ -194,6 +194,8 @@
 ---@class CampaignRequest
 ---@field campaign string
 ---@field reason string
+---@field cause? string                 what it answers ("order:1001"); the campaign starts once per cause (default: the event)
+---@field compensation_points? integer  points awarded when the action is sent (not held out or refused)
 
 ---What a plugin file returns.
 ---@class Plugin

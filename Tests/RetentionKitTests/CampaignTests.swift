@@ -97,6 +97,28 @@ struct CampaignTests {
         #expect(Self.campaigns(engine.mustApply(e("support_ticket_closed", "2026-01-09", #""ticket_id":"t1","customer_id":"ana","resolved":false,"contacts":4"#))) == ["service_recovery"])
     }
 
+    @Test("Compensation points come with a sent service recovery, once per cause, never with a held-out one")
+    func compensation() throws {
+        func run(holdout: Int) -> (Decisions, Decisions, Points) {
+            var engine = Self.engine(
+                [ServiceRecoveryTrigger(delayDays: 3, compensationPoints: 150)],
+                CampaignPolicy(maxActionsPerWindow: nil, holdoutPercent: ["service_recovery": holdout]))
+            var e = EventScript()
+            engine.mustApply(e.customer("ana", "2026-01-01"))
+            engine.mustApply(e.order("o1", of: "ana", "2026-01-02", "10.00"))
+            let first = engine.mustApply(e("delivery_delayed", "2026-01-07", #""order_id":"o1","customer_id":"ana","days":5"#))
+            let again = engine.mustApply(e("delivery_delayed", "2026-01-08", #""order_id":"o1","customer_id":"ana","days":6"#))
+            return (first, again, engine.view(of: "ana")?.pointsAvailable ?? .zero)
+        }
+        let (first, again, points) = run(holdout: 0)
+        #expect(first.entries.map(\.entry.points) == [Points(150)])
+        #expect(first.entries.first?.entry.source.reason == "compensation: service recovery")
+        #expect(again.entries.isEmpty)   // the same order: a duplicate, no second compensation
+        #expect(points == Points(150))
+        let (heldFirst, _, heldPoints) = run(holdout: 100)
+        #expect(heldFirst.entries.isEmpty && heldPoints == .zero)
+    }
+
     @Test("VIP early access on reaching a tier, once; a second-purchase nudge; at-risk outreach on a falling score")
     func others() throws {
         let tiers = try SpendTiers(measure: .spend(.usd), tiers: [Tier("silver", from: 250_00), Tier("gold", from: 500_00)])

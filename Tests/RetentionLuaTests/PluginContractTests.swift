@@ -119,6 +119,36 @@ struct PluginContractTests {
         #expect(custom.message.contains("trigger.lua (plugin trigger, hook triggers): [1].reason: expected a non-empty string"), "\(custom)")
     }
 
+    @Test("A trigger may name its cause and compensation points; a bad one names the field")
+    func triggerCauseAndCompensation() throws {
+        let plugins = try Self.load([
+            "sorry.lua": #"""
+                return { name = "sorry", api = 1, triggers = function(e)
+                  if e.type == "custom" and e.name == "complaint" then
+                    return { { campaign = "service_recovery", reason = "complained", cause = "complaint:" .. e.attributes.case, compensation_points = 75 } }
+                  end
+                  if e.type == "custom" and e.name == "bad" then
+                    return { { campaign = "service_recovery", reason = "x", compensation_points = 2.5 } }
+                  end
+                end }
+                """#,
+        ])
+        var engine = Engine(program: Program(), rules: try plugins.ruleSet().rules)
+        func custom(_ id: String, _ name: String, _ day: String, _ attributes: String = "{}") throws -> EventOutcome {
+            engine.apply(try EventParser.parse(#"{"id": "\#(id)", "type": "custom", "at": "\#(day)T00:00:00Z", "name": "\#(name)", "customer_id": "ana", "attributes": \#(attributes)}"#))
+        }
+        _ = engine.apply(try EventParser.parse(#"{"id": "c", "type": "customer_created", "at": "2025-01-01T00:00:00Z", "customer": {"id": "ana"}}"#))
+        let first = try custom("k1", "complaint", "2025-01-02", #"{"case": "7"}"#)
+        #expect(first.decisions?.campaignActions.map(\.campaign) == ["service_recovery"])
+        #expect(first.decisions?.entries.map(\.entry.points) == [Points(75)])
+        // The same cause again: withheld as a duplicate, no second compensation.
+        let again = try custom("k2", "complaint", "2025-01-03", #"{"case": "7"}"#)
+        #expect(again.decisions?.withheldActions.map(\.outcome) == [.duplicate])
+        #expect(again.decisions?.entries.isEmpty == true)
+        guard case .rejected(let bad) = try custom("k3", "bad", "2025-01-04") else { Issue.record("a fractional compensation was accepted"); return }
+        #expect(bad.message.contains("[1].compensation_points: expected a whole number"), "\(bad)")
+    }
+
     @Test("The retention library: dates, shares, rounding, money and configuration")
     func hostLibrary() throws {
         let plugins = try Self.load(["lib.lua": """

@@ -49,18 +49,30 @@ public struct AtRiskOutreachTrigger: CampaignTrigger, InfallibleRule {
 }
 
 /// `service_recovery`: a detractor answer (NPS 0–6 or CSAT 1–2), a delivery more than
-/// `delayDays` late, or a support ticket closed unresolved.
+/// `delayDays` late, or a support ticket closed unresolved; optionally with compensation
+/// points, awarded when the action is sent.
 public struct ServiceRecoveryTrigger: CampaignTrigger, InfallibleRule {
     public let name: String
     /// A delay longer than this starts the campaign.
     public var delayDays: Int
+    /// Points to make up for the trouble; 0 for none.
+    public var compensationPoints: Int64
 
-    public init(name: String = "service-recovery", delayDays: Int = 3) {
+    public init(name: String = "service-recovery", delayDays: Int = 3, compensationPoints: Int64 = 0) {
         self.name = name
         self.delayDays = delayDays
+        self.compensationPoints = compensationPoints
     }
 
     public func actions(for event: Event, customer: CustomerView) -> [CampaignRequest] {
+        requests(for: event).map { request in
+            var request = request
+            request.compensationPoints = compensationPoints
+            return request
+        }
+    }
+
+    private func requests(for event: Event) -> [CampaignRequest] {
         switch event.payload {
         case .feedbackReceived(let answer):
             switch answer.score {

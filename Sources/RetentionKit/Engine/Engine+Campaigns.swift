@@ -6,7 +6,7 @@ extension Engine {
     mutating func propose(
         _ request: CampaignRequest, trigger: String, for position: Int, view: CustomerView, event: Event, on day: Day,
         into decisions: inout Decisions
-    ) {
+    ) throws(EngineError) {
         let policy = program.campaigns
         let cause = request.cause ?? "event:\(event.id)"
         let history = customerStates[position].campaigns
@@ -30,6 +30,9 @@ extension Engine {
             customerID: view.id, campaign: request.campaign, trigger: trigger, reason: request.reason, eventType: event.type, day: day)
         if outcome == .sent {
             decisions.campaignActions.append(action)
+            if request.compensationPoints > 0 {
+                try compensate(request, cause: cause, trigger: trigger, at: position, event: event, on: day, into: &decisions)
+            }
         } else {
             decisions.withheldActions.append(WithheldAction(action: action, outcome: outcome))
         }
@@ -40,6 +43,27 @@ extension Engine {
                 $0.campaigns.append(CampaignRecord(campaign: request.campaign, trigger: trigger, cause: cause, day: day, outcome: outcome))
             }
         }
+    }
+
+    /// Awards a sent action's compensation, once per campaign and cause.
+    private mutating func compensate(
+        _ request: CampaignRequest, cause: String, trigger: String, at position: Int, event: Event, on day: Day,
+        into decisions: inout Decisions
+    ) throws(EngineError) {
+        let source = LedgerSource(eventID: event.id, rule: trigger, reason: "compensation: \(request.campaign.split(separator: "_").joined(separator: " "))")
+        var failure: LedgerError?
+        var entries: [LedgerEntry] = []
+        modify(at: position) { state in
+            do throws(LedgerError) {
+                entries = try state.account.earn(
+                    key: "compensation:\(request.campaign):\(cause)", points: Points(request.compensationPoints), on: day, source: source
+                ).entries
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw EngineError(.ledger, eventID: event.id, message: "compensation for \(request.campaign): \(failure.message)") }
+        decisions.entries += entries.map { CustomerEntry(customerID: customerStates[position].profile.id, entry: $0) }
     }
 
     /// A `clock` event: the triggers that ask about every customer (``CampaignTrigger/asksOnClock``).
@@ -56,7 +80,7 @@ extension Engine {
                     throw EngineError(.rule, eventID: event.id, message: "trigger \(trigger.name) failed on clock for customer \(view.id): \(error)")
                 }
                 for request in requests {
-                    propose(request, trigger: trigger.name, for: position, view: view, event: event, on: day, into: &decisions)
+                    try propose(request, trigger: trigger.name, for: position, view: view, event: event, on: day, into: &decisions)
                 }
             }
         }

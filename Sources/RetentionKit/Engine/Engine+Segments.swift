@@ -49,7 +49,7 @@ extension Engine {
                     .rule, eventID: cause.id, message: "trigger \(trigger.name) failed on \(event.type) for customer \(view.id): \(error)")
             }
             for request in requests {
-                propose(request, trigger: trigger.name, for: position, view: view, event: event, on: day, into: &decisions)
+                try propose(request, trigger: trigger.name, for: position, view: view, event: event, on: day, into: &decisions)
             }
         }
     }

@@ -26,11 +26,15 @@ public struct CampaignRequest: Hashable, Sendable {
     /// What it answers ("order:1001", "lapse:2026-03-01"): the campaign starts once per cause
     /// and customer. Nil for the event's id.
     public var cause: String?
+    /// Points to make up for the trouble, awarded when the action is sent (not when it is held
+    /// out or refused); 0 for none.
+    public var compensationPoints: Int64
 
-    public init(campaign: String, reason: String, cause: String? = nil) {
+    public init(campaign: String, reason: String, cause: String? = nil, compensationPoints: Int64 = 0) {
         self.campaign = campaign
         self.reason = reason
         self.cause = cause
+        self.compensationPoints = compensationPoints
     }
 }
 

@@ -161,7 +161,7 @@ enum HookResults {
         return member
     }
 
-    /// `triggers`' result: a list of { campaign = ..., reason = ... }.
+    /// `triggers`' result: a list of { campaign = ..., reason = ..., cause = ...?, compensation_points = ...? }.
     static func campaigns(_ value: LuaValue) throws(Bad) -> [CampaignRequest] {
         let list = try list(value, what: "a list of campaigns", example: "return { { campaign = \"win_back\", reason = \"...\" } }")
         var requests: [CampaignRequest] = []
@@ -171,8 +171,10 @@ enum HookResults {
                 throw Bad(field: place, message: "expected a campaign table, got \(describe(item))",
                           hint: "each entry is { campaign = \"win_back\", reason = \"...\" }")
             }
-            if let unknown = table.fields.keys.filter({ $0 != "campaign" && $0 != "reason" }).sorted().first {
-                throw Bad(field: "\(place).\(unknown)", message: "unknown field", hint: "a campaign request holds campaign and reason")
+            let known: Set<String> = ["campaign", "reason", "cause", "compensation_points"]
+            if let unknown = table.fields.keys.filter({ !known.contains($0) }).sorted().first {
+                throw Bad(field: "\(place).\(unknown)", message: "unknown field",
+                          hint: "a campaign request holds campaign, reason, and optionally cause and compensation_points")
             }
             guard case .string(let campaign) = table.fields["campaign"] ?? .nil, !campaign.isEmpty else {
                 throw Bad(field: "\(place).campaign", message: "expected a campaign name, got \(describe(table.fields["campaign"] ?? .nil))",
@@ -182,7 +184,23 @@ enum HookResults {
                 throw Bad(field: "\(place).reason", message: "expected a non-empty string of at most \(maximumReasonLength) characters, got \(describe(table.fields["reason"] ?? .nil))",
                           hint: "say why, in words the campaign team reads")
             }
-            requests.append(CampaignRequest(campaign: campaign, reason: reason))
+            var cause: String? = nil
+            switch table.fields["cause"] ?? .nil {
+            case .nil: break
+            case .string(let text) where !text.isEmpty && text.count <= maximumReasonLength: cause = text
+            case let other:
+                throw Bad(field: "\(place).cause", message: "expected a non-empty string, got \(describe(other))",
+                          hint: "name what the campaign answers (\"order:1001\"); it starts once per cause")
+            }
+            var compensation: Int64 = 0
+            switch table.fields["compensation_points"] ?? .nil {
+            case .nil: break
+            case .integer(let points) where points > 0 && points <= maximumAwardPoints: compensation = points
+            case let other:
+                throw Bad(field: "\(place).compensation_points", message: "expected a whole number from 1 to \(maximumAwardPoints), got \(describe(other))",
+                          hint: "points to make up for the trouble, awarded when the action is sent")
+            }
+            requests.append(CampaignRequest(campaign: campaign, reason: reason, cause: cause, compensationPoints: compensation))
         }
         return requests
     }
