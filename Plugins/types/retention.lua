@@ -210,6 +210,7 @@
 ---@field tier? fun(customer: Customer): string|TierResult|nil
 ---@field segments? table<string, fun(customer: Customer): boolean>
 ---@field triggers? fun(event: Event, customer: Customer): CampaignRequest[]?
+---@field triggers_on_clock? boolean     also ask `triggers` about every customer on each clock event
 ---@field tests? table[]                  test cases for retention-host check
 
 ---The host library.

@@ -149,6 +149,32 @@ struct PluginContractTests {
         #expect(bad.message.contains("[1].compensation_points: expected a whole number"), "\(bad)")
     }
 
+    @Test("triggers_on_clock asks a plugin's triggers about every customer on clock events")
+    func clockTriggers() throws {
+        let source = #"""
+            return { name = "quiet", api = 1, triggers_on_clock = true, triggers = function(e, c)
+              if e.type == "clock" and c.days_since_last_order and c.days_since_last_order > 30 then
+                return { { campaign = "win_back", reason = "quiet", cause = "lapse:" .. c.last_order_on } }
+              end
+            end }
+            """#
+        var engine = Engine(program: Program(), rules: try Self.load(["quiet.lua": source]).ruleSet().rules)
+        for line in [
+            #"{"id": "c1", "type": "customer_created", "at": "2025-01-01T00:00:00Z", "customer": {"id": "ana"}}"#,
+            #"{"id": "c2", "type": "customer_created", "at": "2025-01-01T00:00:00Z", "customer": {"id": "bo"}}"#,
+            #"{"id": "o1", "type": "order_placed", "at": "2025-01-02T00:00:00Z", "order": {"id": "1", "customer_id": "ana", "currency": "USD", "total": "10.00", "lines": [{"sku": "A", "quantity": 1, "unit_price": "10.00"}]}}"#,
+        ] { _ = engine.apply(try EventParser.parse(line)) }
+        let early = engine.apply(try EventParser.parse(#"{"id": "k1", "type": "clock", "at": "2025-02-01T00:00:00Z"}"#))
+        #expect(early.decisions?.campaignActions.isEmpty == true)
+        let late = engine.apply(try EventParser.parse(#"{"id": "k2", "type": "clock", "at": "2025-02-02T00:00:00Z"}"#))
+        #expect(late.decisions?.campaignActions.map(\.customerID) == ["ana"])
+        // A flag without the hook, or not a boolean, is a load error.
+        #expect(throws: PluginError.self) { try Self.load(["x.lua": #"return { name = "x", api = 1, triggers_on_clock = true }"#]) }
+        #expect(throws: PluginError.self) {
+            try Self.load(["y.lua": #"return { name = "y", api = 1, triggers_on_clock = "yes", triggers = function() end }"#])
+        }
+    }
+
     @Test("The retention library: dates, shares, rounding, money and configuration")
     func hostLibrary() throws {
         let plugins = try Self.load(["lib.lua": """

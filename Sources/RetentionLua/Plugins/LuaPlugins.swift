@@ -164,7 +164,8 @@ public struct LuaPlugins: Sendable {
                 segments.append(LuaSegmentDefinition(name: segment, host: host, hook: .init(plugin: index, path: "segments.\(segment)")))
             }
             if manifest.triggers {
-                triggers.append(LuaCampaignTrigger(name: manifest.name, host: host, hook: .init(plugin: index, path: "triggers")))
+                triggers.append(LuaCampaignTrigger(
+                    name: manifest.name, host: host, hook: .init(plugin: index, path: "triggers"), asksOnClock: manifest.triggersOnClock))
             }
         }
         return LuaRuleSet(rules: RuleSet(earning: earning, tiers: tiers, segments: segments, triggers: triggers), host: host)

@@ -62,6 +62,8 @@ struct LuaCampaignTrigger: CampaignTrigger {
     let name: String
     let host: PluginHost
     let hook: PluginHost.Hook
+    /// The plugin's `triggers_on_clock`.
+    let asksOnClock: Bool
 
     func actions(for event: Event, customer: CustomerView) throws -> [CampaignRequest] {
         let program = host.program

@@ -16,7 +16,7 @@ public struct PluginManifest: Sendable, Hashable {
     /// The fields a plugin table may hold.
     public static let knownFields: Set<String> = [
         "name", "api", "version", "priority", "description", "earn", "tier", "tiers", "earn_multipliers", "segments",
-        "triggers", "tests",
+        "triggers", "triggers_on_clock", "tests",
     ]
 
     /// The file it was loaded from (its chunk name).
@@ -38,6 +38,9 @@ public struct PluginManifest: Sendable, Hashable {
     public var decidesTier: Bool
     /// Whether it defines `triggers`.
     public var triggers: Bool
+    /// Whether `triggers` is also asked about every customer on each `clock` event
+    /// (`triggers_on_clock = true`), for campaigns time starts.
+    public var triggersOnClock: Bool
     /// The segments it defines, sorted.
     public var segments: [String]
     /// Its tiers, lowest first (when it defines `tier`).
@@ -92,6 +95,12 @@ public struct PluginManifest: Sendable, Hashable {
         earns = exports.functions.contains("earn")
         decidesTier = exports.functions.contains("tier")
         triggers = exports.functions.contains("triggers")
+        switch table.fields["triggers_on_clock"] ?? .nil {
+        case .nil: triggersOnClock = false
+        case .boolean(let flag) where !flag || triggers: triggersOnClock = flag
+        case .boolean: throw broken("triggers_on_clock", "is true but the plugin has no `triggers`", "define `triggers`, or remove the flag", plugin: name)
+        default: throw broken("triggers_on_clock", "must be true or false", "write `triggers_on_clock = true`", plugin: name)
+        }
         if let data = table.fields["segments"], !(data.tableValue?.isEmpty ?? false) {
             throw broken("segments", "every segment must be a function of the customer returning true or false",
                          "write `segments = { at_risk = function(customer) return ... end }`", plugin: name)
