@@ -78,6 +78,7 @@ let package = Package(
                 "RetentionMetrics",
                 "RetentionSQLite",
                 "RetentionPostgres",
+                "RetentionFixtures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -2,8 +2,9 @@ import RetentionKit
 
 /// A deterministic synthetic store: customers with realistic purchase rhythms (many one-time
 /// buyers, some regulars, three in five with a birthday), refunds, cancellations, returns, redemptions, reviews, survey
-/// answers and late deliveries, monthly subscriptions for one regular in five, and a monthly
-/// clock, over one year, in time order. The same seed gives the same events.
+/// answers, late deliveries and support tickets, monthly subscriptions for one regular in five
+/// (with skips, pauses, failed payments and cancellations), and a monthly clock, over one year,
+/// in time order. The same seed gives the same events.
 public struct SyntheticStore {
     public var customers: Int
     public var seed: UInt64
@@ -98,6 +99,10 @@ public struct SyntheticStore {
                 } else if feedback == 6 {
                     add(Timestamp(milliseconds: time + 4 * 86_400_000), .deliveryDelayed(DeliveryDelay(
                         orderID: orderID, customerID: id, days: 1 + extra.int(0..<6))))
+                } else if feedback == 7 {
+                    add(Timestamp(milliseconds: time + 10 * 86_400_000), .supportTicketClosed(SupportTicketClosure(
+                        ticketID: "\(orderID)-t", customerID: id, resolved: extra.int(0..<10) < 8, contacts: 1 + extra.int(0..<3),
+                        firstResponseMinutes: 5 + extra.int(0..<600))))
                 }
             }
             // One regular in five subscribes to a monthly box after the first order.
@@ -108,16 +113,32 @@ public struct SyntheticStore {
                     id: subscription, customerID: id, plan: "box", interval: Self.box.interval, bundle: Self.box.bundle)))
                 let end = Timestamp(day: Day(year: 2025, month: 12, day: 31)!).milliseconds
                 var cycle = 0
+                var ended = false
                 while true {
                     at += 30 * 86_400_000
                     guard at < end else { break }
                     cycle += 1
-                    let roll = extra.int(0..<20)
-                    let change: SubscriptionChange = roll == 0 ? .skipped : roll == 1 ? .cancelled(reason: "enough", voluntary: true)
-                        : .renewed(orderID: "\(subscription)-\(cycle)")
-                    add(Timestamp(milliseconds: at), .subscriptionChanged(SubscriptionUpdate(
-                        subscriptionID: subscription, customerID: id, change: change)))
-                    if case .cancelled = change { break }
+                    func send(_ change: SubscriptionChange, _ when: Int64) {
+                        add(Timestamp(milliseconds: when), .subscriptionChanged(SubscriptionUpdate(
+                            subscriptionID: subscription, customerID: id, change: change)))
+                    }
+                    switch extra.int(0..<20) {
+                    case 0: send(.skipped, at)
+                    case 1:
+                        send(.cancelled(reason: "enough", voluntary: true), at)
+                        ended = true
+                    case 2:
+                        // A pause of about six weeks, which ends by itself; no renewal falls in it.
+                        let until = Timestamp(milliseconds: at + 42 * 86_400_000).day
+                        send(.paused(until: until), at)
+                        at += 42 * 86_400_000
+                    case 3:
+                        // A failed payment, then a retry two days later that goes through.
+                        send(.paymentFailed, at)
+                        send(.renewed(orderID: "\(subscription)-\(cycle)"), at + 2 * 86_400_000)
+                    default: send(.renewed(orderID: "\(subscription)-\(cycle)"), at)
+                    }
+                    if ended { break }
                 }
             }
         }
@@ -147,3 +168,4 @@ struct SplitMix {
         range.lowerBound + Int64(next() % UInt64(range.upperBound - range.lowerBound))
     }
 }
+
