@@ -15,8 +15,9 @@ struct RetentionHost: ParsableCommand {
               retention-host report --store shop.sqlite --period month --point-value 1.00/100
               retention-host import online-retail online-retail.csv.gz -o retail.jsonl
               retention-host generate --customers 1000 -o store.jsonl
+              retention-host explain --store shop.sqlite --customer c42
               retention-host call Plugins/review-points.lua earn --args '[{"type": "review_posted", "review": {"sku": "MUG", "has_media": true}}, {"rewarded_review_skus": {}}]'
             """,
-        subcommands: [CheckCommand.self, CallCommand.self, ReplayCommand.self, BalancesCommand.self, ReportCommand.self, ImportCommand.self, GenerateCommand.self]
+        subcommands: [CheckCommand.self, CallCommand.self, ReplayCommand.self, BalancesCommand.self, ReportCommand.self, ImportCommand.self, GenerateCommand.self, ExplainCommand.self]
     )
 }
