@@ -16,8 +16,9 @@ struct RetentionHost: ParsableCommand {
               retention-host import online-retail online-retail.csv.gz -o retail.jsonl
               retention-host generate --customers 1000 -o store.jsonl
               retention-host explain --store shop.sqlite --customer c42
+              retention-host simulate Examples/Store/events.jsonl --plugins Plugins --candidate candidate/
               retention-host call Plugins/review-points.lua earn --args '[{"type": "review_posted", "review": {"sku": "MUG", "has_media": true}}, {"rewarded_review_skus": {}}]'
             """,
-        subcommands: [CheckCommand.self, CallCommand.self, ReplayCommand.self, BalancesCommand.self, ReportCommand.self, ImportCommand.self, GenerateCommand.self, ExplainCommand.self]
+        subcommands: [CheckCommand.self, CallCommand.self, ReplayCommand.self, BalancesCommand.self, ReportCommand.self, ImportCommand.self, GenerateCommand.self, ExplainCommand.self, SimulateCommand.self]
     )
 }
