@@ -28,12 +28,17 @@ struct CrashTests {
         ["replay", eventFile, "--plugins", plugins, "--store", store, "--batch", "\(batch)", "--points-expire-days", "365"]
     }
 
-    static func start(store: String, batch: Int) throws -> Process {
+    /// Starts a replay; its standard error goes to `errors` (a file) when given, to say why it failed.
+    static func start(store: String, batch: Int, errors: String? = nil) throws -> Process {
         let process = Process()
         process.executableURL = Host.executable
         process.arguments = arguments(store: store, batch: batch)
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let errors, FileManager.default.createFile(atPath: errors, contents: nil), let handle = FileHandle(forWritingAtPath: errors) {
+            process.standardError = handle
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         return process
     }
@@ -86,14 +91,15 @@ struct CrashTests {
         let reference = try Self.reference.get()
         let path = kind.make("shared")
         // Different batch sizes, so one writer's batches straddle the other's.
-        let steady = try Self.start(store: path, batch: 70)
+        let steadyErrors = path + ".steady-errors.txt"
+        let steady = try Self.start(store: path, batch: 70, errors: steadyErrors)
         let victim = try Self.start(store: path, batch: 100)
         let delay = Int.random(in: 300...2_500)
         Thread.sleep(forTimeInterval: Double(delay) / 1000)
         kill(victim.processIdentifier, SIGKILL)
         victim.waitUntilExit()
         steady.waitUntilExit()
-        #expect(steady.terminationStatus == 0)
+        #expect(steady.terminationStatus == 0, "\((try? String(contentsOfFile: steadyErrors, encoding: .utf8)) ?? "")")
         let last = try Host.run(Self.arguments(store: path, batch: 100))
         #expect(last.status == 0, "\(last.standardError)")
         let shared = try Snapshot(path)
