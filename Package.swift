@@ -84,6 +84,12 @@ let package = Package(
             ],
             path: "Examples/RetentionHost"
         ),
+        // Under 50 lines: load a plugin, apply events, read a balance (README, built by CI).
+        .executableTarget(
+            name: "MinimalEmbedding",
+            dependencies: ["RetentionKit", "RetentionLua"],
+            path: "Examples/MinimalEmbedding"
+        ),
         .testTarget(
             name: "RetentionKitTests",
             dependencies: [
@@ -121,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RetentionHostTests",
-            dependencies: ["RetentionHost", "RetentionKit", "RetentionSQLite", "RetentionPostgres", "RetentionFixtures"]
+            dependencies: ["RetentionHost", "MinimalEmbedding", "RetentionKit", "RetentionSQLite", "RetentionPostgres", "RetentionFixtures"]
         ),
     ]
 )

@@ -69,19 +69,27 @@ struct ReplayCommand: ParsableCommand {
         let engine = try StoredEngine(store: try store.open(), program: program, rules: try luaPlugins.ruleSet().rules)
         var summary = ReplaySummary()
         var pending: [Event] = []
+        // Every file is read first, so the progress bar knows how many lines there are.
+        var inputs: [(path: String, bytes: [UInt8])] = []
+        var lines = 0
+        for path in events {
+            do {
+                let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+                for byte in bytes where byte == 0x0A { lines += 1 }
+                inputs.append((path, bytes))
+            } catch {
+                throw ValidationError("cannot read \(path): \(error.localizedDescription)")
+            }
+        }
+        var progress = ProgressBar(total: lines, enabled: !json)
         func flush() throws {
             guard !pending.isEmpty else { return }
             summary.add(try applyRetrying(pending, to: engine, stored: summary))
             pending.removeAll(keepingCapacity: true)
+            progress.update(done: summary.events + summary.unreadable.count)
         }
-        for path in events {
-            let data: Data
-            do {
-                data = try Data(contentsOf: URL(fileURLWithPath: path))
-            } catch {
-                throw ValidationError("cannot read \(path): \(error.localizedDescription)")
-            }
-            for line in EventLines(Array(data)) {
+        for (path, bytes) in inputs {
+            for line in EventLines(bytes) {
                 switch line.result {
                 case .success(let event):
                     pending.append(event)
@@ -92,6 +100,7 @@ struct ReplayCommand: ParsableCommand {
             }
         }
         try flush()
+        progress.finish()
         summary.print(json: json, store: store.description)
     }
 

@@ -15,7 +15,7 @@ struct Host {
         return bundle.deletingLastPathComponent().appendingPathComponent("retention-host")
     }()
 
-    static func run(_ arguments: [String], in folder: URL? = nil) throws -> Output {
+    static func run(_ arguments: [String], in folder: URL? = nil, executable: URL = Host.executable) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
