@@ -20,7 +20,11 @@ struct ReplayCommand: ParsableCommand {
             parse is reported with its file and line number and skipped; an event the engine \
             refuses is stored as rejected, with the reason. When the store cannot be reached (a \
             dropped connection, a restarting server), the batch is tried again --retries times; \
-            then the replay stops, and running it again resumes.
+            then the replay stops, and running it again resumes. On a terminal a progress bar \
+            (events done, events per second, time left) runs on standard error; piped, there is none.
+
+            --holdout, --campaign-cap and --quiet-days set the campaign guardrails and control \
+            groups (Documentation/Campaigns.md).
 
             --store takes a SQLite file or, when the host is built with PostgreSQL support \
             (swift build --traits Postgres), a postgres:// URL.
