@@ -12,17 +12,20 @@ struct ImportCommand: ParsableCommand {
               online-retail   the UCI Online Retail CSV (InvoiceNo, StockCode, Description, Quantity, \
             InvoiceDate, UnitPrice, CustomerID, Country), in GBP: sale invoices become orders, C \
             invoices refunds of the latest earlier orders holding those products, a clock opens each month.
+              shopify-orders  Shopify's orders export (one row per line item): customers by e-mail, \
+            orders with their lines, payments, cancellations and refunded amounts.
 
             Rows that cannot be used are counted by reason and printed with example line numbers; \
             none is dropped silently. Documentation/Import.md has the mapping.
 
             Examples:
               retention-host import online-retail ../shared/data/online-retail.csv.gz -o retail.jsonl
+              retention-host import shopify-orders orders_export.csv -o shop.jsonl
               retention-host replay retail.jsonl --plugins Plugins --store retail.sqlite --currency GBP
             """
     )
 
-    @Argument(help: "The export's format: online-retail.")
+    @Argument(help: "The export's format: online-retail or shopify-orders.")
     var format: String
 
     @Argument(help: "The export file (.csv, or gzip-compressed).")
@@ -34,17 +37,44 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
-    func run() throws {
-        guard format == "online-retail" else {
-            throw ValidationError("unknown format '\(format)'; known: online-retail (shopify-orders is not built yet)")
+    /// What either format's conversion reports, for printing.
+    private struct Summary {
+        var rows = 0, used = 0, customers = 0, orders = 0, refunds = 0, cancellations = 0
+        /// Reason, rows and example lines, most rows first.
+        var skipped: [(reason: String, rows: Int, lines: [Int])] = []
+    }
+
+    func validate() throws {
+        guard ["online-retail", "shopify-orders"].contains(format) else {
+            throw ValidationError("unknown format '\(format)'; known: online-retail, shopify-orders")
         }
+    }
+
+    func run() throws {
         let bytes = try Self.read(file)
-        let (events, report): ([Event], OnlineRetailImport.Report)
+        let events: [Event]
+        var summary = Summary()
         do {
-            (events, report) = try OnlineRetailImport.convert(CSVRecords(bytes))
-        } catch {
+            switch format {
+            case "online-retail":
+                let (converted, report) = try OnlineRetailImport.convert(CSVRecords(bytes))
+                events = converted
+                summary = Summary(rows: report.rowsRead, used: report.rowsUsed, customers: report.customers, orders: report.orders,
+                                  refunds: report.refunds)
+                summary.skipped = report.skipped.map { ($0.key.rawValue, $0.value, report.examples[$0.key] ?? []) }
+            case "shopify-orders":
+                let (converted, report) = try ShopifyOrdersImport.convert(CSVRecords(bytes))
+                events = converted
+                summary = Summary(rows: report.rowsRead, used: report.rowsUsed, customers: report.customers, orders: report.orders,
+                                  refunds: report.refunds, cancellations: report.cancellations)
+                summary.skipped = report.skipped.map { ($0.key.rawValue, $0.value, report.examples[$0.key] ?? []) }
+            default:
+                throw ValidationError("unknown format '\(format)'; known: online-retail, shopify-orders")
+            }
+        } catch let error as OnlineRetailImport.ImportError {
             throw ValidationError("\(file): \(error.message)")
         }
+        summary.skipped.sort { ($0.rows, $1.reason) > ($1.rows, $0.reason) }
         var text = ""
         text.reserveCapacity(events.count * 300)
         for event in events {
@@ -57,20 +87,17 @@ struct ImportCommand: ParsableCommand {
             throw ValidationError("-o \(output): cannot write it (\(error.localizedDescription))")
         }
         if json {
-            let skipped = report.skipped.keys.sorted().map { reason -> [String: Any] in
-                ["reason": reason.rawValue, "rows": report.skipped[reason] ?? 0, "example_lines": report.examples[reason] ?? []]
-            }
-            let summary: [String: Any] = [
-                "rows": report.rowsRead, "rows_used": report.rowsUsed, "customers": report.customers, "orders": report.orders,
-                "refunds": report.refunds, "events": events.count, "skipped": skipped,
+            let object: [String: Any] = [
+                "rows": summary.rows, "rows_used": summary.used, "customers": summary.customers, "orders": summary.orders,
+                "refunds": summary.refunds, "cancellations": summary.cancellations, "events": events.count,
+                "skipped": summary.skipped.map { ["reason": $0.reason, "rows": $0.rows, "example_lines": $0.lines] as [String: Any] },
             ]
-            print(String(decoding: try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]), as: UTF8.self))
+            print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
             return
         }
-        print("\(report.rowsRead) rows: \(report.rowsUsed) used; \(report.customers) customers, \(report.orders) orders, \(report.refunds) refunds; \(events.count) events written to \(output)")
-        for reason in report.skipped.keys.sorted(by: { report.skipped[$0, default: 0] > report.skipped[$1, default: 0] }) {
-            let lines = (report.examples[reason] ?? []).map(String.init).joined(separator: ", ")
-            print("  skipped \(report.skipped[reason] ?? 0) rows: \(reason.rawValue) (lines \(lines)…)")
+        print("\(summary.rows) rows: \(summary.used) used; \(summary.customers) customers, \(summary.orders) orders, \(summary.refunds) refunds, \(summary.cancellations) cancellations; \(events.count) events written to \(output)")
+        for skip in summary.skipped {
+            print("  skipped \(skip.rows) rows: \(skip.reason) (lines \(skip.lines.map(String.init).joined(separator: ", "))…)")
         }
     }
 

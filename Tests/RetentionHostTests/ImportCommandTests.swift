@@ -39,9 +39,27 @@ struct ImportCommandTests {
         #expect((result["rejected"] as? [Any])?.isEmpty == true, "\(result["rejected"] ?? "")")
     }
 
+    @Test("The Shopify sample: every row used or counted, and the events replay without a rejection")
+    func shopifySample() throws {
+        let folder = try PluginFolder([:])
+        let sample = ReportCommandTests.root.appendingPathComponent("Examples/Store/shopify-orders-sample.csv").path
+        let output = try Host.run(["import", "shopify-orders", sample, "-o", folder.path("shop.jsonl"), "--json"])
+        #expect(output.status == 0, "\(output.standardError)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8)) as? [String: Any])
+        #expect(summary["rows"] as? Int == 8 && summary["rows_used"] as? Int == 5 && summary["orders"] as? Int == 4)
+        #expect((summary["skipped"] as? [[String: Any]])?.reduce(0) { $0 + ($1["rows"] as? Int ?? 0) } == 3)
+        let replay = try Host.run([
+            "replay", folder.path("shop.jsonl"), "--plugins", CrashTests.plugins, "--store", folder.path("shop.sqlite"),
+            "--currency", "USD", "--currency", "EUR", "--json",
+        ])
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(replay.standardOutput.utf8)) as? [String: Any])
+        #expect(result["applied"] as? Int == summary["events"] as? Int)
+        #expect((result["rejected"] as? [Any])?.isEmpty == true, "\(result)")
+    }
+
     @Test("A missing file and an unknown format are refused with what to do", arguments: [
         (["import", "online-retail", "/nonexistent/retail.csv", "-o", "/tmp/x.jsonl"], "no file at /nonexistent/retail.csv"),
-        (["import", "woocommerce", "/nonexistent/retail.csv", "-o", "/tmp/x.jsonl"], "unknown format 'woocommerce'"),
+        (["import", "woocommerce", "/nonexistent/retail.csv", "-o", "/tmp/x.jsonl"], "unknown format 'woocommerce'; known: online-retail, shopify-orders"),
     ])
     func refusals(_ arguments: [String], _ message: String) throws {
         let output = try Host.run(arguments)

@@ -2,7 +2,7 @@ import PropertyBased
 import RetentionKit
 import Testing
 
-@Suite("Imports: CSV and the Online Retail layout")
+@Suite("Imports: CSV, the Online Retail layout and Shopify's orders export")
 struct ImportTests {
     static let fieldText = Generator<String, Shrink.None<String>> { rng in
         let pieces = ["a", "B", "1.5", ",", "\"", "\n", "\r\n", " ", "£", "é", "x y"]
@@ -103,6 +103,55 @@ struct ImportTests {
         } catch {
             #expect(error.message.contains("Invoice,Price"))
             #expect(error.message.contains("InvoiceNo,StockCode"))
+        }
+    }
+
+    static let shopify = #"""
+Name,Email,Financial Status,Paid at,Fulfillment Status,Fulfilled at,Accepts Marketing,Currency,Subtotal,Shipping,Taxes,Total,Discount Code,Discount Amount,Shipping Method,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem compare at price,Lineitem sku,Lineitem requires shipping,Lineitem taxable,Lineitem fulfillment status,Billing Name,Cancelled at,Payment Method,Refunded Amount,Vendor,Id,Tags,Risk Level,Source
+#1001,Ann@Example.com,paid,2026-01-15 10:25:00 -0500,fulfilled,2026-01-16 09:00:00 -0500,yes,USD,45.00,4.95,3.60,48.55,WELCOME5,5.00,Standard,2026-01-15 10:23:45 -0500,2,"Mug, blue",12.50,,MUG-01,true,true,fulfilled,Ann Lee,,Shopify Payments,0.00,Cafe,5001,,Low,web
+#1001,,,,,,,,,,,,,,,,1,Beans 250g,20.00,,BEAN-250,true,true,fulfilled,,,,,,,,,
+#1002,bo@example.com,refunded,2026-01-20 12:00:00 +0100,,,no,EUR,30.00,0.00,0.00,30.00,,0.00,,2026-01-20 11:59:00 +0100,1,Tea,30.00,,TEA-1,true,true,,Bo,,card,30.00,,5002,,Low,pos
+#1003,ann@example.com,partially_refunded,2026-02-01 09:00:00 -0500,,,yes,USD,40.00,0.00,0.00,40.00,,0.00,,2026-02-01 08:59:00 -0500,2,Mug,20.00,,MUG-01,true,true,,Ann,,card,15.00,,5003,,Low,web
+#1004,cy@example.com,voided,,,,no,USD,10.00,0.00,0.00,10.00,,0.00,,2026-02-02 08:00:00 -0500,1,Mug,10.00,,MUG-01,true,true,,Cy,2026-02-02 09:00:00 -0500,card,0.00,,5004,,Low,web
+#1005,,paid,2026-02-03 10:00:00 -0500,,,no,USD,10.00,0.00,0.00,10.00,,0.00,,2026-02-03 10:00:00 -0500,1,Mug,10.00,,MUG-01,true,true,,Guest,,cash,0.00,,5005,,Low,pos
+#1006,dee@example.com,paid,2026-02-04 10:00:00 -0500,,,no,USD,10.00,0.00,0.00,10.00,,0.00,,2026-02-04 10:00:00 -0500,one,Mug,10.00,,MUG-01,true,true,,Dee,,cash,0.00,,5006,,Low,web
+#1006,,,,,,,,,,,,,,,,1,Spoon,2.00,,SPOON,true,true,,,,,,,,,,
+"""#
+
+    @Test("Shopify's orders export: customers by e-mail, orders with their lines, payments, cancellations and refunds; bad rows counted")
+    func shopifyOrders() throws {
+        let (events, report) = try ShopifyOrdersImport.convert(CSVRecords(Array(Self.shopify.utf8)))
+        #expect(report.rowsRead == 8)
+        #expect(report.rowsUsed + report.skipped.values.reduce(0, +) == report.rowsRead)
+        #expect(report.skipped == [.noEmail: 1, .malformed: 1, .orderRefused: 1])
+        #expect(report.customers == 3 && report.orders == 4 && report.refunds == 2 && report.cancellations == 1)
+        let orders = events.compactMap { if case .orderPlaced(let order) = $0.payload { order } else { nil } }
+        #expect(orders.map(\.id) == ["#1001", "#1002", "#1003", "#1004"])
+        let first = orders[0]
+        #expect(first.customerID == "ann@example.com")   // e-mail, lower-cased
+        #expect(first.lines.map(\.sku) == ["MUG-01", "BEAN-250"])
+        #expect(first.discount.minorUnits == 500 && first.shipping.minorUnits == 495 && first.tax.minorUnits == 360)
+        #expect(first.total.minorUnits == 4_855 && first.channel == "web")
+        #expect(orders[1].currency == .eur)
+        // 10:23:45 at −05:00 is 15:23:45 UTC.
+        #expect(events.first { $0.id == "order-#1001" }?.at.iso == "2026-01-15T15:23:45Z")
+        let types = events.filter { $0.customerID == "ann@example.com" }.map(\.type)
+        #expect(types == ["customer_created", "order_placed", "order_paid", "order_placed", "order_paid", "order_refunded"])
+        var engine = Engine(program: Program(currencies: [.usd, .eur]), rules: RuleSet(earning: [PurchasePoints()]))
+        for event in events {
+            if case .rejected(let error) = engine.apply(event) { Issue.record("\(error)") }
+        }
+        #expect(ShopifyOrdersImport.timestamp("2026-01-15 10:23:45 +0530")?.iso == "2026-01-15T04:53:45Z")
+        #expect(ShopifyOrdersImport.timestamp("15/01/2026 10:23") == nil)
+    }
+
+    @Test("A file without Shopify's columns names those it lacks")
+    func shopifyHeader() {
+        do {
+            _ = try ShopifyOrdersImport.convert(CSVRecords(Array("Name,Email\n#1,a@b.c\n".utf8)))
+            Issue.record("a file without the columns was accepted")
+        } catch {
+            #expect(error.message.contains("Financial Status"), "\(error)")
         }
     }
 }
