@@ -42,6 +42,14 @@ struct ImportCommand: ParsableCommand {
         var rows = 0, used = 0, customers = 0, orders = 0, refunds = 0, cancellations = 0
         /// Reason, rows and example lines, most rows first.
         var skipped: [(reason: String, rows: Int, lines: [Int])] = []
+
+        init() {}
+
+        init<Reason: RawRepresentable<String>>(_ report: ImportReport<Reason>) {
+            (rows, used, customers, orders) = (report.rowsRead, report.rowsUsed, report.customers, report.orders)
+            (refunds, cancellations) = (report.refunds, report.cancellations)
+            skipped = report.skipped.map { ($0.key.rawValue, $0.value, report.examples[$0.key] ?? []) }
+        }
     }
 
     func validate() throws {
@@ -58,20 +66,14 @@ struct ImportCommand: ParsableCommand {
             switch format {
             case "online-retail":
                 let (converted, report) = try OnlineRetailImport.convert(CSVRecords(bytes))
-                events = converted
-                summary = Summary(rows: report.rowsRead, used: report.rowsUsed, customers: report.customers, orders: report.orders,
-                                  refunds: report.refunds)
-                summary.skipped = report.skipped.map { ($0.key.rawValue, $0.value, report.examples[$0.key] ?? []) }
+                (events, summary) = (converted, Summary(report))
             case "shopify-orders":
                 let (converted, report) = try ShopifyOrdersImport.convert(CSVRecords(bytes))
-                events = converted
-                summary = Summary(rows: report.rowsRead, used: report.rowsUsed, customers: report.customers, orders: report.orders,
-                                  refunds: report.refunds, cancellations: report.cancellations)
-                summary.skipped = report.skipped.map { ($0.key.rawValue, $0.value, report.examples[$0.key] ?? []) }
+                (events, summary) = (converted, Summary(report))
             default:
                 throw ValidationError("unknown format '\(format)'; known: online-retail, shopify-orders")
             }
-        } catch let error as OnlineRetailImport.ImportError {
+        } catch let error as ImportError {
             throw ValidationError("\(file): \(error.message)")
         }
         summary.skipped.sort { ($0.rows, $1.reason) > ($1.rows, $0.reason) }

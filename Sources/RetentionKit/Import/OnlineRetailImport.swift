@@ -40,28 +40,7 @@ public enum OnlineRetailImport {
     }
 
     /// What the conversion made and what it left out.
-    public struct Report: Hashable, Sendable {
-        public var rowsRead = 0
-        public var rowsUsed = 0
-        public var customers = 0
-        public var orders = 0
-        public var refunds = 0
-        /// Rows left out, by reason.
-        public var skipped: [SkipReason: Int] = [:]
-        /// The first few line numbers of each reason, for looking the rows up.
-        public var examples: [SkipReason: [Int]] = [:]
-
-        mutating func skip(_ reason: SkipReason, line: Int) {
-            skipped[reason, default: 0] += 1
-            if examples[reason, default: []].count < 5 { examples[reason, default: []].append(line) }
-        }
-    }
-
-    /// Why the file could not be converted at all.
-    public struct ImportError: Error, Hashable, Sendable, CustomStringConvertible {
-        public var message: String
-        public var description: String { message }
-    }
+    public typealias Report = ImportReport<SkipReason>
 
     private static let postage: Set<String> = ["POST", "DOT", "C2"]
     private static let fees: Set<String> = ["BANK CHARGES", "AMAZONFEE", "CRUK"]

@@ -10,7 +10,7 @@
 ///   `order_paid` at `Paid at` when the status says it was paid, `order_cancelled` at
 ///   `Cancelled at`, and, for a refunded order that was not cancelled, `order_refunded` of the
 ///   `Refunded Amount`, dated with the payment (the export has no refund dates).
-/// - Rows that cannot be used are counted by reason in ``OnlineRetailImport/Report``.
+/// - Rows that cannot be used are counted by reason in ``Report``.
 public enum ShopifyOrdersImport {
     /// The columns the conversion needs.
     public static let requiredColumns = [
@@ -27,33 +27,19 @@ public enum ShopifyOrdersImport {
     }
 
     /// What the conversion made and what it left out.
-    public struct Report: Hashable, Sendable {
-        public var rowsRead = 0
-        public var rowsUsed = 0
-        public var customers = 0
-        public var orders = 0
-        public var cancellations = 0
-        public var refunds = 0
-        public var skipped: [SkipReason: Int] = [:]
-        public var examples: [SkipReason: [Int]] = [:]
-
-        mutating func skip(_ reason: SkipReason, line: Int, count: Int = 1) {
-            skipped[reason, default: 0] += count
-            if examples[reason, default: []].count < 5 { examples[reason, default: []].append(line) }
-        }
-    }
+    public typealias Report = ImportReport<SkipReason>
 
     /// Converts the records of the export (the header first).
-    public static func convert(_ records: some Sequence<CSVRecords.Record>) throws(OnlineRetailImport.ImportError) -> (events: [Event], report: Report) {
+    public static func convert(_ records: some Sequence<CSVRecords.Record>) throws(ImportError) -> (events: [Event], report: Report) {
         var iterator = records.makeIterator()
         guard let header = iterator.next() else {
-            throw OnlineRetailImport.ImportError(message: "the file is empty; a Shopify orders export starts with its header (Name,Email,Financial Status,…)")
+            throw ImportError(message: "the file is empty; a Shopify orders export starts with its header (Name,Email,Financial Status,…)")
         }
         var column: [String: Int] = [:]
         for (index, name) in header.fields.enumerated() { column[name.hasPrefix("\u{FEFF}") ? String(name.dropFirst()) : name] = index }
         let missing = requiredColumns.filter { column[$0] == nil }
         guard missing.isEmpty else {
-            throw OnlineRetailImport.ImportError(message: "line 1 lacks the column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) of a Shopify orders export (it has \(header.fields.prefix(8).joined(separator: ","))…)")
+            throw ImportError(message: "line 1 lacks the column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) of a Shopify orders export (it has \(header.fields.prefix(8).joined(separator: ","))…)")
         }
         var report = Report()
         var groups: [(name: String, rows: [CSVRecords.Record])] = []
