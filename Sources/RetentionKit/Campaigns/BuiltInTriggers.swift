@@ -5,6 +5,7 @@
 /// between orders times `factor` (customers with one order: `daysWithoutOrder`), asked on each
 /// `clock` event. One action per lapse: the cause is the last order's day.
 public struct WinBackTrigger: CampaignTrigger, InfallibleRule {
+    /// The trigger's name, recorded on its actions.
     public let name: String
     /// How many of the customer's own average intervals count as lapsed.
     public var factor: Double
@@ -36,6 +37,7 @@ public struct WinBackTrigger: CampaignTrigger, InfallibleRule {
 /// `at_risk_outreach`: the customer's satisfaction score fell in two cycles in a row
 /// (`satisfaction_declining`). One action per cycle.
 public struct AtRiskOutreachTrigger: CampaignTrigger, InfallibleRule {
+    /// The trigger's name, recorded on its actions.
     public let name: String
 
     public init(name: String = "at-risk-outreach") { self.name = name }
@@ -52,6 +54,7 @@ public struct AtRiskOutreachTrigger: CampaignTrigger, InfallibleRule {
 /// `delayDays` late, or a support ticket closed unresolved; optionally with compensation
 /// points, awarded when the action is sent.
 public struct ServiceRecoveryTrigger: CampaignTrigger, InfallibleRule {
+    /// The trigger's name, recorded on its actions.
     public let name: String
     /// A delay longer than this starts the campaign.
     public var delayDays: Int
@@ -96,6 +99,7 @@ public struct ServiceRecoveryTrigger: CampaignTrigger, InfallibleRule {
 
 /// `vip_early_access`: the customer moved up to one of `tiers`. Once per tier.
 public struct VIPEarlyAccessTrigger: CampaignTrigger, InfallibleRule {
+    /// The trigger's name, recorded on its actions.
     public let name: String
     /// The tiers whose members get early access.
     public var tiers: Set<String>
@@ -113,7 +117,9 @@ public struct VIPEarlyAccessTrigger: CampaignTrigger, InfallibleRule {
 
 /// `thank_you`: a review rated `minimumRating` or more.
 public struct ThankYouTrigger: CampaignTrigger, InfallibleRule {
+    /// The trigger's name, recorded on its actions.
     public let name: String
+    /// The lowest rating thanked (1–5).
     public var minimumRating: Int
 
     public init(name: String = "thank-you", minimumRating: Int = 4) {
@@ -130,7 +136,9 @@ public struct ThankYouTrigger: CampaignTrigger, InfallibleRule {
 /// `second_purchase_nudge`: one order so far and `days` days since it, asked on each `clock`
 /// event. Once per customer.
 public struct SecondPurchaseNudgeTrigger: CampaignTrigger, InfallibleRule {
+    /// The trigger's name, recorded on its actions.
     public let name: String
+    /// Days after the only order.
     public var days: Int
 
     public init(name: String = "second-purchase-nudge", days: Int = 30) {

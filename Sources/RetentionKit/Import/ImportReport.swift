@@ -4,9 +4,13 @@ public struct ImportReport<Reason: Hashable & Sendable & Comparable>: Hashable, 
     public var rowsRead = 0
     /// Rows that became part of an event.
     public var rowsUsed = 0
+    /// Customers created.
     public var customers = 0
+    /// Orders placed.
     public var orders = 0
+    /// Refund events made.
     public var refunds = 0
+    /// Cancellation events made.
     public var cancellations = 0
     /// Rows left out, by reason: with ``rowsUsed`` they add up to ``rowsRead``.
     public var skipped: [Reason: Int] = [:]

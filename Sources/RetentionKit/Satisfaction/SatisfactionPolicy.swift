@@ -12,10 +12,15 @@
 public struct SatisfactionPolicy: Hashable, Sendable {
     /// The weight of each kind of signal in a cycle's score; 0 leaves a kind out.
     public struct Weights: Hashable, Sendable {
+        /// NPS answers.
         public var nps: Double
+        /// CSAT answers.
         public var csat: Double
+        /// Review ratings.
         public var review: Double
+        /// Closed support tickets.
         public var support: Double
+        /// Delivery delays.
         public var delivery: Double
 
         public init(nps: Double = 1, csat: Double = 1, review: Double = 1, support: Double = 1, delivery: Double = 1) {

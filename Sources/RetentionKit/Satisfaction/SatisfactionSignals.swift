@@ -13,10 +13,13 @@
 public struct SatisfactionSignals: Hashable, Sendable, Codable {
     /// One signal: its day, kind and score.
     public struct Signal: Hashable, Sendable, Codable {
+        /// Where a signal comes from.
         public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
             case nps, csat, review, support, delivery
         }
+        /// The day it came.
         public var day: Day
+        /// What kind of signal it is.
         public var kind: Kind
         /// 0 to 100.
         public var score: Double

@@ -2,7 +2,9 @@ import RetentionKit
 
 /// A customer who got a campaign action, or was held out of it (the control group).
 public struct CampaignExposure: Hashable, Sendable {
+    /// The customer.
     public var customerID: String
+    /// The campaign.
     public var campaign: String
     /// The day of the action.
     public var day: Day
@@ -42,7 +44,9 @@ public struct CampaignLift: Hashable, Sendable {
         /// window ended.
         public var churned: Int
 
+        /// converted ÷ customers × 100 (nil without customers).
         public var conversionRate: Double? { customers == 0 ? nil : Double(converted) / Double(customers) * 100 }
+        /// churned ÷ customers × 100 (nil without customers).
         public var churnRate: Double? { customers == 0 ? nil : Double(churned) / Double(customers) * 100 }
     }
 

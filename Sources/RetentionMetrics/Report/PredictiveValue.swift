@@ -20,11 +20,17 @@ public struct PredictiveValue: Hashable, Sendable {
 
     /// Quantiles of a per-customer figure.
     public struct ValueDistribution: Hashable, Sendable {
+        /// The sum over customers.
         public var total: Double
+        /// The mean per customer.
         public var mean: Double
+        /// The middle customer's value.
         public var median: Double
+        /// The value 90% of customers are at or below.
         public var p90: Double
+        /// The value 99% of customers are at or below.
         public var p99: Double
+        /// The largest.
         public var max: Double
         /// Customers by value, in ten equal-width bands from 0 to ``max``.
         public var bands: [Int]
