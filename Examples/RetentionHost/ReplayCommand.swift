@@ -164,7 +164,7 @@ struct ReplaySummary {
         if json {
             let object: [String: Any] = [
                 "events": events, "applied": applied, "duplicates": duplicates,
-                "rejected": rejected.map { ["event_id": $0.eventID, "error": $0.message] },
+                "rejected": rejected.map { ["event_id": $0.eventID, "plugin": $0.rule ?? NSNull(), "error": $0.message] as [String: Any] },
                 "unreadable": unreadable,
             ]
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()

@@ -14,3 +14,17 @@ struct MinimalEmbeddingTests {
         #expect(source.split(separator: "\n", omittingEmptySubsequences: false).count < 50)
     }
 }
+
+@Suite("Documentation samples")
+struct DocumentationSampleTests {
+    @Test("Getting started shows Examples/MinimalEmbedding/main.swift as it is (built and run above)")
+    func gettingStarted() throws {
+        let root = ReportCommandTests.root
+        let guide = try String(contentsOf: root.appendingPathComponent("Documentation/GettingStarted.md"), encoding: .utf8)
+        let sample = try String(contentsOf: root.appendingPathComponent("Examples/MinimalEmbedding/main.swift"), encoding: .utf8)
+        let marker = "<!-- sample: Examples/MinimalEmbedding/main.swift -->\n```swift\n"
+        let start = try #require(guide.range(of: marker))
+        let end = try #require(guide.range(of: "```", range: start.upperBound..<guide.endIndex))
+        #expect(String(guide[start.upperBound..<end.lowerBound]) == sample)
+    }
+}

@@ -77,7 +77,9 @@ extension Engine {
                 do {
                     requests = try trigger.actions(for: event, customer: view)
                 } catch {
-                    throw EngineError(.rule, eventID: event.id, message: "trigger \(trigger.name) failed on clock for customer \(view.id): \(error)")
+                    throw EngineError(
+                        .rule, eventID: event.id, message: "trigger \(trigger.name) failed on clock for customer \(view.id): \(error)",
+                        rule: error.ruleName(or: trigger.name))
                 }
                 for request in requests {
                     try propose(request, trigger: trigger.name, for: position, view: view, event: event, on: day, into: &decisions)

@@ -27,13 +27,14 @@ extension Engine {
             } catch {
                 throw EngineError(
                     .rule, eventID: cause.id,
-                    message: "rule \(rule.name) (version \(rule.version)) failed on \(event.type) for customer \(customerID): \(error)")
+                    message: "rule \(rule.name) (version \(rule.version)) failed on \(event.type) for customer \(customerID): \(error)",
+                    rule: error.ruleName(or: rule.name))
             }
             for (index, award) in decision.awards.enumerated() {
                 guard award.points.value > 0 else {
                     throw EngineError(
                         .rule, eventID: cause.id,
-                        message: "rule \(rule.name) awarded \(award.points.value) points; an award must be positive")
+                        message: "rule \(rule.name) awarded \(award.points.value) points; an award must be positive", rule: rule.name)
                 }
                 planned.append((rule, award, "\(event.id)/\(rule.name)/\(index)"))
             }

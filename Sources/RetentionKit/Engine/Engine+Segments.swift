@@ -11,7 +11,7 @@ extension Engine {
             do {
                 member = try segment.contains(view)
             } catch {
-                throw EngineError(.rule, eventID: cause.id, message: "segment \(segment.name) failed for customer \(view.id): \(error)")
+                throw EngineError(.rule, eventID: cause.id, message: "segment \(segment.name) failed for customer \(view.id): \(error)", rule: error.ruleName(or: segment.name))
             }
             if member { members.append(segment.name) }
         }
@@ -46,7 +46,8 @@ extension Engine {
                 requests = try trigger.actions(for: event, customer: view)
             } catch {
                 throw EngineError(
-                    .rule, eventID: cause.id, message: "trigger \(trigger.name) failed on \(event.type) for customer \(view.id): \(error)")
+                    .rule, eventID: cause.id, message: "trigger \(trigger.name) failed on \(event.type) for customer \(view.id): \(error)",
+                    rule: error.ruleName(or: trigger.name))
             }
             for request in requests {
                 try propose(request, trigger: trigger.name, for: position, view: view, event: event, on: day, into: &decisions)

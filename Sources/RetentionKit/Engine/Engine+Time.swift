@@ -68,7 +68,9 @@ extension Engine {
         do {
             assessment = try policy.assess(customerStates[position].view(on: day, program: program))
         } catch {
-            throw EngineError(.rule, eventID: cause.id, message: "tier policy \(policy.name) (version \(policy.version)) failed for customer \(id): \(error)")
+            throw EngineError(
+                .rule, eventID: cause.id, message: "tier policy \(policy.name) (version \(policy.version)) failed for customer \(id): \(error)",
+                rule: error.ruleName(or: policy.name))
         }
         let names = policy.tiers
         var rank = -1
@@ -76,7 +78,8 @@ extension Engine {
             guard let index = names.firstIndex(of: tier) else {
                 throw EngineError(
                     .rule, eventID: cause.id,
-                    message: "tier policy \(policy.name) gave customer \(id) the tier '\(tier)', which is not one of its tiers (\(names.joined(separator: ", ")))")
+                    message: "tier policy \(policy.name) gave customer \(id) the tier '\(tier)', which is not one of its tiers (\(names.joined(separator: ", ")))",
+                    rule: policy.name)
             }
             rank = index
         }

@@ -167,12 +167,28 @@ public struct EngineError: Error, Hashable, Sendable, CustomStringConvertible {
     public var eventID: String
     /// What was wrong and what to do about it.
     public var message: String
+    /// For a ``Code-swift.struct/rule`` failure: the rule, tier policy, segment or trigger that
+    /// failed (a Lua plugin's name, for plugins).
+    public var rule: String?
 
-    public init(_ code: Code, eventID: String, message: String) {
+    public init(_ code: Code, eventID: String, message: String, rule: String? = nil) {
         self.code = code
         self.eventID = eventID
         self.message = message
+        self.rule = rule
     }
 
     public var description: String { "event \(eventID): \(message)" }
+}
+
+/// An error a rule throws that names where it came from: a Lua plugin's errors name the plugin,
+/// which the engine then records as the failing ``EngineError/rule``.
+public protocol RuleFailure: Error {
+    /// The name of the rule (or plugin) the error came from, when it knows.
+    var ruleName: String? { get }
+}
+
+extension Error {
+    /// The rule an error names, or `fallback`.
+    func ruleName(or fallback: String) -> String { (self as? any RuleFailure)?.ruleName ?? fallback }
 }

@@ -1,3 +1,5 @@
+import RetentionKit
+
 /// Why a plugin could not be loaded, or why one of its hooks failed on an event.
 ///
 /// It names the plugin file, the plugin's declared name when known, the hook ("earn",
@@ -93,4 +95,9 @@ public struct PluginError: Error, Sendable, CustomStringConvertible {
         if let traceback = cause?.traceback, !traceback.isEmpty { text += "\n" + traceback }
         return text
     }
+}
+
+extension PluginError: RuleFailure {
+    /// The plugin the error came from, which the engine records on the rejected event.
+    public var ruleName: String? { plugin }
 }
