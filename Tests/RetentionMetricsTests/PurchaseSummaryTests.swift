@@ -29,6 +29,34 @@ struct PurchaseSummaryTests {
         #expect(weeks.age == [30.0 / 7, 16.0 / 7])
     }
 
+    @Test("A log too large for one table (numbered in parallel partitions) groups as a dictionary does")
+    func largeLog() throws {
+        var random = SeededGenerator(seed: 7)
+        let first = day("2026-01-01").number
+        var builder = OrderHistory.Builder(currency: .usd)
+        var expectedIDs: [String] = []
+        var days: [String: Set<Int32>] = [:]
+        var total: [String: Int64] = [:]
+        for row in 0..<250_000 {
+            // Short ids live inside the String value, long ones on the heap: both kinds.
+            let number = Int.random(in: 0..<40_000, using: &random)
+            let id = number % 3 == 0 ? "customer-\(number)@a-rather-long-domain.example" : "c\(number)"
+            let orderDay = Day(number: first + Int32.random(in: 0..<300, using: &random))
+            let cents = Int64.random(in: 1...20_000, using: &random)
+            try builder.append(orderID: "o\(row)", customerID: id, day: orderDay, total: cents)
+            if days[id] == nil { expectedIDs.append(id) }
+            days[id, default: []].insert(orderDay.number)
+            total[id, default: 0] += cents
+        }
+        let history = builder.build()
+        #expect(history.customerIDs == expectedIDs)
+        #expect(history.orderCount == 250_000)
+        let summary = history.purchaseSummary(observationEnd: day("2026-12-31"))
+        #expect(summary.customerIDs == expectedIDs)
+        #expect(summary.frequency == expectedIDs.map { Int32(days[$0]!.count - 1) })
+        #expect(history.historicValue(asOf: day("2026-12-31")) == expectedIDs.map { total[$0]! })
+    }
+
     @Test("Amounts are in major units of the currency: yen have none")
     func majorUnits() throws {
         let yen = try Currency(code: "JPY")

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Numbers customer ids in the order they are first seen: an open addressing table with a cheap
 /// hash over the id's UTF-8 bytes (Dictionary's seeded SipHash costs several times more per short
 /// id). ``numberAll(_:_:)`` numbers millions of ids at once without a cache miss per id.
@@ -58,61 +60,139 @@ struct CustomerInterner: Sendable {
     /// With a million customers a table does not fit in the cache, and interning order by order
     /// costs a miss per order. Instead the ids are split by hash into partitions small enough
     /// for the cache, each numbered with its own table, and the numbers put back in order of
-    /// first appearance.
+    /// first appearance. Hashing, splitting, numbering and putting back run on every core.
     static func numberAll(_ first: [String], _ then: [String]) -> (numbers: [Int32], ids: [String]) {
         let count = first.count + then.count
-        @inline(__always) func key(_ row: Int) -> String { row < first.count ? first[row] : then[row - first.count] }
+        @Sendable @inline(__always) func key(_ row: Int) -> String {
+            row < first.count ? first[row] : then[row - first.count]
+        }
         guard count > 200_000 else {
             var interner = CustomerInterner()
             let numbers = (0..<count).map { interner.intern(key($0)) }
             return (numbers, interner.ids)
         }
         var hashes = [UInt64](repeating: 0, count: count)
-        for row in 0..<count { hashes[row] = hash(key(row)) }
+        hashes.withUnsafeMutableBufferPointer { buffer in
+            let out = DisjointWrites(buffer)
+            inParallel(count: count) { range in
+                for row in range { out[row] = hash(key(row)) }
+            }
+        }
         // Rows by partition (the hash's top byte), in row order within each.
         let partitions = 256
-        var start = [Int](repeating: 0, count: partitions + 1)
-        for hash in hashes { start[Int(hash >> 56) + 1] += 1 }
-        for partition in 0..<partitions { start[partition + 1] += start[partition] }
-        var next = start
-        // The ids and hashes are copied into partition order too (read in order, written to 256
-        // streams), so numbering a partition reads memory in order.
+        var bounds = [Int](repeating: 0, count: partitions + 1)
+        for hash in hashes { bounds[Int(hash >> 56) + 1] += 1 }
+        for partition in 0..<partitions { bounds[partition + 1] += bounds[partition] }
+        let start = bounds
+        // Partitions go to tasks in contiguous runs; a task's partitions are one range of
+        // positions, so what one task writes no other touches.
+        let tasks = min(partitions, processorCount * 2)
+        @Sendable func partitionsOf(_ task: Int) -> Range<Int> { (task * partitions / tasks)..<((task + 1) * partitions / tasks) }
+
+        // The ids and hashes are copied into partition order too, so numbering a partition
+        // reads memory in order. Each task reads every row and copies those of its partitions.
         var rows = [Int32](repeating: 0, count: count)
         var keys = [String](repeating: "", count: count)
         var keyHashes = [UInt64](repeating: 0, count: count)
-        for row in 0..<count {
-            let partition = Int(hashes[row] >> 56)
-            let position = next[partition]
-            rows[position] = Int32(row)
-            keys[position] = key(row)
-            keyHashes[position] = hashes[row]
-            next[partition] = position + 1
-        }
+        let rowHashes = hashes
         hashes = []
-        // Number each partition on its own; a customer's provisional number is its place in
-        // `firstRow`, the row where it first appears.
-        var provisional = [Int32](repeating: 0, count: count)
-        var firstRow: [Int32] = []
-        var ids: [String] = []
-        for partition in 0..<partitions {
-            let range = start[partition]..<start[partition + 1]
-            guard !range.isEmpty else { continue }
-            var table = CustomerInterner(capacity: range.count)
-            for position in range {
-                let before = table.ids.count
-                let local = table.intern(keys[position], hash: keyHashes[position])
-                if table.ids.count > before {
-                    firstRow.append(rows[position])
-                    ids.append(keys[position])
+        rows.withUnsafeMutableBufferPointer { rowsBuffer in
+            keys.withUnsafeMutableBufferPointer { keysBuffer in
+                keyHashes.withUnsafeMutableBufferPointer { hashesBuffer in
+                    let rowsOut = DisjointWrites(rowsBuffer), keysOut = DisjointWrites(keysBuffer)
+                    let hashesOut = DisjointWrites(hashesBuffer)
+                    DispatchQueue.concurrentPerform(iterations: min(tasks, processorCount)) { task in
+                        let mine = (task * partitions / min(tasks, processorCount))..<((task + 1) * partitions / min(tasks, processorCount))
+                        var next = start
+                        for row in 0..<count {
+                            let partition = Int(rowHashes[row] >> 56)
+                            guard mine.contains(partition) else { continue }
+                            let position = next[partition]
+                            rowsOut[position] = Int32(row)
+                            keysOut[position] = key(row)
+                            hashesOut[position] = rowHashes[row]
+                            next[partition] = position + 1
+                        }
+                    }
                 }
-                provisional[Int(rows[position])] = Int32(ids.count - table.ids.count) + local
             }
         }
-        // Final numbers by first appearance.
-        let order = firstRow.indices.sorted { firstRow[$0] < firstRow[$1] }
+
+        // Number each partition on its own. A customer's number within its task's run of
+        // partitions is its place in that task's `firstRows`, the rows where each first appears.
+        var local = [Int32](repeating: 0, count: count)
+        var found = [(firstRows: [Int32], ids: [String])](repeating: ([], []), count: tasks)
+        let rowOf = rows, keyOf = keys, hashOf = keyHashes
+        local.withUnsafeMutableBufferPointer { localBuffer in
+            found.withUnsafeMutableBufferPointer { foundBuffer in
+                let localOut = DisjointWrites(localBuffer), foundOut = DisjointWrites(foundBuffer)
+                DispatchQueue.concurrentPerform(iterations: tasks) { task in
+                    var firstRows: [Int32] = []
+                    var ids: [String] = []
+                    // Partitions hold about the same number of customers (the hash spreads
+                    // them), so the table is sized by the largest so far and reused: sized by
+                    // rows it would not fit in the cache, and a new one costs page faults.
+                    var table = CustomerInterner()
+                    var expected = 1_024
+                    for partition in partitionsOf(task) {
+                        let range = start[partition]..<start[partition + 1]
+                        guard !range.isEmpty else { continue }
+                        table.removeAll(expecting: expected)
+                        for position in range {
+                            let before = table.ids.count
+                            let number = table.intern(keyOf[position], hash: hashOf[position])
+                            if table.ids.count > before {
+                                firstRows.append(rowOf[position])
+                                ids.append(keyOf[position])
+                            }
+                            localOut[position] = Int32(ids.count - table.ids.count) + number
+                        }
+                        expected = max(expected, table.ids.count + table.ids.count / 4)
+                    }
+                    foundOut[task] = (firstRows, ids)
+                }
+            }
+        }
+
+        // Final numbers by first appearance: (first row, number) pairs sorted as integers.
+        var base: [Int32] = []
+        var ids: [String] = []
+        var order: [UInt64] = []
+        for (firstRows, taskIDs) in found {
+            base.append(Int32(ids.count))
+            for row in firstRows { order.append(UInt64(UInt32(row)) << 32 | UInt64(order.count)) }
+            ids += taskIDs
+        }
+        found = []
+        order.sort()
         var final = [Int32](repeating: 0, count: order.count)
-        for (number, customer) in order.enumerated() { final[customer] = Int32(number) }
-        return (provisional.map { final[Int($0)] }, order.map { ids[$0] })
+        for (number, item) in order.enumerated() { final[Int(item & 0xFFFF_FFFF)] = Int32(number) }
+        let finalNumber = final, localNumber = local, taskBase = base
+        var numbers = [Int32](repeating: 0, count: count)
+        numbers.withUnsafeMutableBufferPointer { buffer in
+            let out = DisjointWrites(buffer)
+            DispatchQueue.concurrentPerform(iterations: tasks) { task in
+                let partitions = partitionsOf(task)
+                let base = taskBase[task]
+                for position in start[partitions.lowerBound]..<start[partitions.upperBound] {
+                    out[Int(rowOf[position])] = finalNumber[Int(base + localNumber[position])]
+                }
+            }
+        }
+        return (numbers, order.map { ids[Int($0 & 0xFFFF_FFFF)] })
+    }
+
+    /// Empties the table for reuse with room for `expected` ids, keeping its memory when that
+    /// is enough.
+    mutating func removeAll(expecting expected: Int) {
+        ids.removeAll(keepingCapacity: true)
+        var size = 1_024
+        while size < expected * 2 { size <<= 1 }
+        if size <= slots.count {
+            for slot in slots.indices { slots[slot].number = -1 }
+        } else {
+            self = CustomerInterner(capacity: expected)
+        }
     }
 
     /// Drawn once per process, so ids chosen to collide in one run do not collide in another.

@@ -1,4 +1,3 @@
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -64,18 +63,5 @@ struct HypergeometricSeriesTable: Sendable {
         }
         let decay = exp((model.r + xd) * (log(model.alpha + T) - log(model.alpha + T + t)))
         return (model.a + model.b + xd - 1) / (model.a - 1) * (1 - decay * sum)
-    }
-}
-
-/// Runs `work` over `0..<count` in contiguous ranges, one batch per core and a few more, and
-/// waits for all of them.
-func inParallel(count: Int, _ work: @Sendable (Range<Int>) -> Void) {
-    let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-    let chunks = count < 10_000 ? 1 : cores * 4
-    guard chunks > 1 else { return work(0..<count) }
-    let size = (count + chunks - 1) / chunks
-    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-        let range = min(count, chunk * size)..<min(count, (chunk + 1) * size)
-        if !range.isEmpty { work(range) }
     }
 }
