@@ -33,4 +33,9 @@ struct DisjointWrites<Element>: @unchecked Sendable {
         get { buffer[index] }
         nonmutating set { buffer[index] = newValue }
     }
+
+    /// Writes the first value of an element whose memory is not initialized yet.
+    func initialize(_ index: Int, to value: Element) {
+        (buffer.baseAddress! + index).initialize(to: value)
+    }
 }

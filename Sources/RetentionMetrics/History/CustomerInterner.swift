@@ -71,12 +71,13 @@ struct CustomerInterner: Sendable {
             let numbers = (0..<count).map { interner.intern(key($0)) }
             return (numbers, interner.ids)
         }
-        var hashes = [UInt64](repeating: 0, count: count)
-        hashes.withUnsafeMutableBufferPointer { buffer in
+        // The large arrays are written once each, in parallel, without filling them first.
+        var hashes = [UInt64](unsafeUninitializedCapacity: count) { buffer, initialized in
             let out = DisjointWrites(buffer)
             inParallel(count: count) { range in
                 for row in range { out[row] = hash(key(row)) }
             }
+            initialized = count
         }
         // Rows by partition (the hash's top byte), in row order within each.
         let partitions = 256
@@ -91,14 +92,13 @@ struct CustomerInterner: Sendable {
 
         // The ids and hashes are copied into partition order too, so numbering a partition
         // reads memory in order. Each task reads every row and copies those of its partitions.
-        var rows = [Int32](repeating: 0, count: count)
-        var keys = [String](repeating: "", count: count)
-        var keyHashes = [UInt64](repeating: 0, count: count)
+        var keys: [String] = []
+        var keyHashes: [UInt64] = []
         let rowHashes = hashes
         hashes = []
-        rows.withUnsafeMutableBufferPointer { rowsBuffer in
-            keys.withUnsafeMutableBufferPointer { keysBuffer in
-                keyHashes.withUnsafeMutableBufferPointer { hashesBuffer in
+        let rows = [Int32](unsafeUninitializedCapacity: count) { rowsBuffer, rowsInitialized in
+            keys = [String](unsafeUninitializedCapacity: count) { keysBuffer, keysInitialized in
+                keyHashes = [UInt64](unsafeUninitializedCapacity: count) { hashesBuffer, hashesInitialized in
                     let rowsOut = DisjointWrites(rowsBuffer), keysOut = DisjointWrites(keysBuffer)
                     let hashesOut = DisjointWrites(hashesBuffer)
                     DispatchQueue.concurrentPerform(iterations: min(tasks, processorCount)) { task in
@@ -109,21 +109,25 @@ struct CustomerInterner: Sendable {
                             guard mine.contains(partition) else { continue }
                             let position = next[partition]
                             rowsOut[position] = Int32(row)
-                            keysOut[position] = key(row)
+                            keysOut.initialize(position, to: key(row))
                             hashesOut[position] = rowHashes[row]
                             next[partition] = position + 1
                         }
                     }
+                    // Every position is one row's: the partitions' ranges cover them all.
+                    hashesInitialized = count
                 }
+                keysInitialized = count
             }
+            rowsInitialized = count
         }
 
         // Number each partition on its own. A customer's number within its task's run of
         // partitions is its place in that task's `firstRows`, the rows where each first appears.
-        var local = [Int32](repeating: 0, count: count)
         var found = [(firstRows: [Int32], ids: [String])](repeating: ([], []), count: tasks)
         let rowOf = rows, keyOf = keys, hashOf = keyHashes
-        local.withUnsafeMutableBufferPointer { localBuffer in
+        let local = [Int32](unsafeUninitializedCapacity: count) { localBuffer, localInitialized in
+            defer { localInitialized = count }
             found.withUnsafeMutableBufferPointer { foundBuffer in
                 let localOut = DisjointWrites(localBuffer), foundOut = DisjointWrites(foundBuffer)
                 DispatchQueue.concurrentPerform(iterations: tasks) { task in
@@ -168,8 +172,8 @@ struct CustomerInterner: Sendable {
         var final = [Int32](repeating: 0, count: order.count)
         for (number, item) in order.enumerated() { final[Int(item & 0xFFFF_FFFF)] = Int32(number) }
         let finalNumber = final, localNumber = local, taskBase = base
-        var numbers = [Int32](repeating: 0, count: count)
-        numbers.withUnsafeMutableBufferPointer { buffer in
+        let numbers = [Int32](unsafeUninitializedCapacity: count) { buffer, initialized in
+            defer { initialized = count }
             let out = DisjointWrites(buffer)
             DispatchQueue.concurrentPerform(iterations: tasks) { task in
                 let partitions = partitionsOf(task)

@@ -1,3 +1,4 @@
+import Dispatch
 import RetentionKit
 
 extension OrderHistory {
@@ -247,7 +248,7 @@ extension OrderHistory {
         ) -> (start: [Int], days: [Int32], values: [Int64]) {
             // Without a cut every customer keeps its number, and the lookup is skipped: each
             // is a cache miss in a million customers.
-            @inline(__always) func customer(_ key: Int32) -> Int32 { newIndex?[Int(key)] ?? key }
+            @Sendable @inline(__always) func customer(_ key: Int32) -> Int32 { newIndex?[Int(key)] ?? key }
             var counts = [Int32](repeating: 0, count: customers + 1)
             for key in keys {
                 let index = customer(key)
@@ -259,31 +260,51 @@ extension OrderHistory {
             // The write cursor per customer, as 32-bit offsets: half the memory of `start`.
             var next = start.map { Int32(truncatingIfNeeded: $0) }
             counts = []
-            var sortedDays = [Int32](repeating: 0, count: start[customers])
-            var sortedValues = [Int64](repeating: 0, count: start[customers])
-            for row in keys.indices {
-                let index = Int(customer(keys[row]))
-                guard index >= 0 else { continue }
-                let slot = Int(next[index])
-                sortedDays[slot] = days[row]
-                sortedValues[slot] = values[row]
-                next[index] = Int32(truncatingIfNeeded: slot + 1)
-            }
-            // Rows usually arrive in day order already; sort only the customers whose do not.
-            for customer in 0..<customers {
-                let range = start[customer]..<start[customer + 1]
-                guard range.count > 1 else { continue }
-                var ordered = true
-                for index in range.dropFirst() where sortedDays[index] < sortedDays[index - 1] {
-                    ordered = false
-                    break
+            // Every slot is written once (the counts made exactly as many), so the arrays are
+            // not filled first.
+            let rows = start[customers]
+            var sortedValues: [Int64] = []
+            // Each task owns a run of customers, whose rows go to one run of slots: it reads
+            // every row and writes its customers' only, so no slot has two writers.
+            let tasks = keys.count > 200_000 ? processorCount : 1
+            let starts = start
+            let sortedDays = [Int32](unsafeUninitializedCapacity: rows) { daysBuffer, daysInitialized in
+                sortedValues = [Int64](unsafeUninitializedCapacity: rows) { valuesBuffer, valuesInitialized in
+                    next.withUnsafeMutableBufferPointer { nextBuffer in
+                        let next = DisjointWrites(nextBuffer), daysOut = DisjointWrites(daysBuffer)
+                        let valuesOut = DisjointWrites(valuesBuffer)
+                        DispatchQueue.concurrentPerform(iterations: tasks) { task in
+                            let mine = Int32(task * customers / tasks)..<Int32((task + 1) * customers / tasks)
+                            for row in keys.indices {
+                                let index = customer(keys[row])
+                                guard mine.contains(index) else { continue }
+                                let slot = Int(next[Int(index)])
+                                daysOut[slot] = days[row]
+                                valuesOut[slot] = values[row]
+                                next[Int(index)] = Int32(truncatingIfNeeded: slot + 1)
+                            }
+                            // Rows usually arrive in day order already; sort only the customers
+                            // whose do not.
+                            for customer in Int(mine.lowerBound)..<Int(mine.upperBound) {
+                                let range = starts[customer]..<starts[customer + 1]
+                                guard range.count > 1 else { continue }
+                                var ordered = true
+                                for index in range.dropFirst() where daysOut[index] < daysOut[index - 1] {
+                                    ordered = false
+                                    break
+                                }
+                                guard !ordered else { continue }
+                                let pairs = range.map { (daysOut[$0], valuesOut[$0]) }.sorted { $0.0 < $1.0 }
+                                for (offset, pair) in pairs.enumerated() {
+                                    daysOut[range.lowerBound + offset] = pair.0
+                                    valuesOut[range.lowerBound + offset] = pair.1
+                                }
+                            }
+                        }
+                    }
+                    valuesInitialized = rows
                 }
-                guard !ordered else { continue }
-                let pairs = range.map { (sortedDays[$0], sortedValues[$0]) }.sorted { $0.0 < $1.0 }
-                for (offset, pair) in pairs.enumerated() {
-                    sortedDays[range.lowerBound + offset] = pair.0
-                    sortedValues[range.lowerBound + offset] = pair.1
-                }
+                daysInitialized = rows
             }
             return (start, sortedDays, sortedValues)
         }
