@@ -91,8 +91,10 @@ struct CustomerState: Sendable, Codable {
             orderDays.count >= 2 ? Double(orderDays[orderDays.count - 1] - orderDays[0]) / Double(orderDays.count - 1) : nil
         var qualifyingSpend: [Currency: Int64] = [:]
         var qualifyingOrders = 0
-        for record in orders.values where !record.closed && qualification.contains(record.day, on: day) {
-            qualifyingSpend[record.order.currency, default: 0] += record.order.total.minorUnits - record.refunded
+        // Records are read field by field: binding a whole record would copy its order.
+        let records = orders.values
+        for index in records.indices where !records[index].closed && qualification.contains(records[index].day, on: day) {
+            qualifyingSpend[records[index].order.currency, default: 0] += records[index].order.total.minorUnits - records[index].refunded
             qualifyingOrders += 1
         }
         return CustomerView(
@@ -113,12 +115,18 @@ struct CustomerState: Sendable, Codable {
     /// time took back (shortfalls included).
     func pointsEarned(since first: Day?, through last: Day) -> Int64 {
         var sum: Int64 = 0
-        for entry in account.entries.reversed() {
-            if let first, entry.day < first { break }
-            guard entry.day <= last else { continue }
-            switch entry.kind {
-            case .earned: sum += entry.points.value
-            case .reversed: sum += entry.points.value - entry.shortfall.value
+        // Entries are read field by field, newest first: binding a whole entry would copy its
+        // strings and arrays on every step.
+        let entries = account.entries
+        var index = entries.endIndex
+        while index > 0 {
+            index -= 1
+            let day = entries[index].day
+            if let first, day < first { break }
+            guard day <= last else { continue }
+            switch entries[index].kind {
+            case .earned: sum += entries[index].points.value
+            case .reversed: sum += entries[index].points.value - entries[index].shortfall.value
             default: break
             }
         }
@@ -128,9 +136,12 @@ struct CustomerState: Sendable, Codable {
     /// Points earned on `day` alone (for daily limits).
     func pointsEarned(on day: Day) -> Int64 {
         var sum: Int64 = 0
-        for entry in account.entries.reversed() {
-            guard entry.day >= day else { break }
-            if entry.kind == .earned, entry.day == day { sum += entry.points.value }
+        let entries = account.entries
+        var index = entries.endIndex
+        while index > 0 {
+            index -= 1
+            guard entries[index].day >= day else { break }
+            if entries[index].kind == .earned, entries[index].day == day { sum += entries[index].points.value }
         }
         return sum
     }
@@ -139,9 +150,12 @@ struct CustomerState: Sendable, Codable {
     func pointsEarned(inLast days: Int, through day: Day) -> Int64 {
         var sum: Int64 = 0
         let first = day - (days - 1)
-        for entry in account.entries.reversed() {
-            guard entry.day >= first else { break }
-            if entry.kind == .earned, entry.day <= day { sum += entry.points.value }
+        let entries = account.entries
+        var index = entries.endIndex
+        while index > 0 {
+            index -= 1
+            guard entries[index].day >= first else { break }
+            if entries[index].kind == .earned, entries[index].day <= day { sum += entries[index].points.value }
         }
         return sum
     }
@@ -283,9 +297,13 @@ struct CustomerState: Sendable, Codable {
                 guard day > after else { break }
                 earliest = day
             }
-            for entry in account.entries.reversed() {
-                guard entry.day > after else { break }
-                if entry.kind == .earned { earliest = min(earliest ?? entry.day, entry.day) }
+            let entries = account.entries
+            var index = entries.endIndex
+            while index > 0 {
+                index -= 1
+                let day = entries[index].day
+                guard day > after else { break }
+                if entries[index].kind == .earned { earliest = min(earliest ?? day, day) }
             }
             consider(earliest.map { $0 + days })
         case .calendarYear:

@@ -2,9 +2,13 @@
 /// see the customer as the event left them.
 extension Engine {
     /// Asks every segment definition about the customer on `day`; joins and leaves are decisions.
-    mutating func evaluateSegments(_ position: Int, on day: Day, cause: Event, into decisions: inout Decisions) throws(EngineError) {
-        guard !rules.segments.isEmpty, customerStates[position].mergedInto == nil else { return }
-        let view = customerStates[position].view(on: day, program: program)
+    /// Returns the view asked, with the segments the customer is in now.
+    @discardableResult
+    mutating func evaluateSegments(
+        _ position: Int, on day: Day, cause: Event, into decisions: inout Decisions
+    ) throws(EngineError) -> CustomerView? {
+        guard !rules.segments.isEmpty, customerStates[position].mergedInto == nil else { return nil }
+        var view = customerStates[position].view(on: day, program: program)
         var members: [String] = []
         for segment in rules.segments {
             let member: Bool
@@ -16,7 +20,7 @@ extension Engine {
             if member { members.append(segment.name) }
         }
         members.sort()
-        guard members != view.segments else { return }
+        guard members != view.segments else { return view }
         let before = Set(view.segments)
         let after = Set(members)
         for name in members where !before.contains(name) {
@@ -26,6 +30,8 @@ extension Engine {
             decisions.segmentChanges.append(SegmentChange(customerID: view.id, segment: name, joined: false, day: day))
         }
         modify(at: position) { $0.segments = members }
+        view.segments = members
+        return view
     }
 
     /// A `clock` event: membership can change with time alone, so every customer is asked.
@@ -37,9 +43,12 @@ extension Engine {
     }
 
     /// Asks every campaign trigger about `event` for the customer; the actions are decisions.
-    mutating func runTriggers(_ event: Event, for position: Int, on day: Day, cause: Event, into decisions: inout Decisions) throws(EngineError) {
+    /// `view` is the customer as they are now on `day`, when the caller has it.
+    mutating func runTriggers(
+        _ event: Event, for position: Int, on day: Day, cause: Event, into decisions: inout Decisions, view: CustomerView? = nil
+    ) throws(EngineError) {
         guard !rules.triggers.isEmpty else { return }
-        let view = customerStates[position].view(on: day, program: program)
+        let view = view ?? customerStates[position].view(on: day, program: program)
         for trigger in rules.triggers {
             let requests: [CampaignRequest]
             do {

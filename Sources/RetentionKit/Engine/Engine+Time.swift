@@ -8,13 +8,16 @@ extension Engine {
         }
     }
 
-    /// After an event: what fell due, then a tier review on the event's day.
-    mutating func settle(_ position: Int, on day: Day, cause: Event, into decisions: inout Decisions) throws(EngineError) {
+    /// After an event: what fell due, then a tier review and segments on the event's day.
+    /// Returns the view the segments were asked about, with its segments updated (what the
+    /// customer's triggers see next), when there are segments.
+    mutating func settle(_ position: Int, on day: Day, cause: Event, into decisions: inout Decisions) throws(EngineError) -> CustomerView? {
         try catchUp(position, through: day, cause: cause, into: &decisions)
         try evaluateTier(position, on: day, cause: cause, into: &decisions)
-        try evaluateSegments(position, on: day, cause: cause, into: &decisions)
+        let view = try evaluateSegments(position, on: day, cause: cause, into: &decisions)
         if customerStates[position].reviewedThrough < day { modify(at: position) { $0.reviewedThrough = day } }
         reschedule(position)
+        return view
     }
 
     /// A `clock` event: every customer with work due through `day`.

@@ -101,8 +101,10 @@ public struct Engine: Sendable {
             let touched = touchedCustomers(event)
             var isClock = false
             if case .clock = event.payload { isClock = true }
-            undoing = rules.mayFail || isClock || touched.contains { id in
-                customerIndex[id].flatMap { customerStates[$0].scheduledReview }.map { $0 <= day } ?? false
+            undoing = rules.mayFail || isClock
+            for id in touched where !undoing {
+                guard let position = customerIndex[id], let due = customerStates[position].scheduledReview else { continue }
+                undoing = due <= day
             }
             for id in touched {
                 guard let position = customerIndex[id] else { continue }
@@ -113,8 +115,8 @@ public struct Engine: Sendable {
             var settled: Int?
             for id in touched {
                 guard let position = customerIndex[id], position != settled else { continue }
-                try settle(position, on: day, cause: event, into: &decisions)
-                try runTriggers(event, for: position, on: day, cause: event, into: &decisions)
+                let view = try settle(position, on: day, cause: event, into: &decisions)
+                try runTriggers(event, for: position, on: day, cause: event, into: &decisions, view: view)
                 settled = position
             }
             if isClock {

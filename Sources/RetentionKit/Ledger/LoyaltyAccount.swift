@@ -67,8 +67,9 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
     public func balance(on day: Day) -> PointsBalance {
         var available: Int64 = 0
         var pending: Int64 = 0
-        for lot in lots where expiryDay(of: lot, through: day) == nil {
-            if lot.availableOn <= day { available += lot.remaining } else { pending += lot.remaining }
+        // Lots are read field by field: binding a whole lot would retain its key on every step.
+        for index in lots.indices where expiryDay(of: lots[index], through: day) == nil {
+            if lots[index].availableOn <= day { available += lots[index].remaining } else { pending += lots[index].remaining }
         }
         if policy.reversal == .allowNegativeBalance {
             return PointsBalance(available: Points(available - owed), pending: Points(pending), debt: .zero)
@@ -330,12 +331,14 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
 
     /// The first day a lot is gone, if that is on or before `day`.
     private func expiryDay(of lot: Lot, through day: Day) -> (Day, lapsed: Bool)? {
-        var candidates: [(Day, Bool)] = []
-        if let last = lot.lastDay, last + 1 <= day { candidates.append((last + 1, false)) }
+        var expiry: (Day, lapsed: Bool)?
+        if let last = lot.lastDay, last + 1 <= day { expiry = (last + 1, false) }
         // A lapse takes the points that were available before it; points that arrive on the
         // lapse day or later (a pending lot maturing, an adjustment) are not lapsed by it.
-        if let lapse = lapseDay, lapse <= day, lot.availableOn < lapse { candidates.append((lapse, true)) }
-        return candidates.min { $0.0 < $1.0 }
+        if let lapse = lapseDay, lapse <= day, lot.availableOn < lapse, expiry.map({ lapse < $0.0 }) ?? true {
+            expiry = (lapse, true)
+        }
+        return expiry
     }
 
     /// The available points on `day` once what is due has expired (debt counted against them).

@@ -108,15 +108,23 @@ public struct SatisfactionSummary: Hashable, Sendable {
             case .delivery: policy.weights.delivery
             }
         }
-        var sums: [Int: (weighted: Double, weights: Double)] = [:]
-        for signal in signals where weight(signal.kind) > 0 {
+        // Signals come in day order, so a cycle's sums are built in one run; a signal out of
+        // order (from a merged profile) goes to its cycle's sums all the same.
+        var sums: [(cycle: Int, weighted: Double, weights: Double)] = []
+        for signal in signals {
             let w = weight(signal.kind)
-            sums[cycle(of: signal.day), default: (0, 0)].weighted += w * signal.score
-            sums[cycle(of: signal.day), default: (0, 0)].weights += w
+            guard w > 0 else { continue }
+            let index = cycle(of: signal.day)
+            let at = sums.last?.cycle == index ? sums.count - 1 : sums.firstIndex { $0.cycle == index }
+            if let at {
+                sums[at].weighted += w * signal.score
+                sums[at].weights += w
+            } else {
+                sums.append((index, w * signal.score, w))
+                if sums.count > 1 && sums[sums.count - 2].cycle > index { sums.sort { $0.cycle < $1.cycle } }
+            }
         }
-        cycles = sums.keys.sorted().map { index in
-            CycleScore(start: Day(number: Int32(index * length)), score: sums[index].map { $0.weighted / $0.weights } ?? 0)
-        }
+        cycles = sums.map { CycleScore(start: Day(number: Int32($0.cycle * length)), score: $0.weighted / $0.weights) }
         var flags: [String] = []
         if cycles.count >= 3 {
             let last = cycles.suffix(3).map(\.score)
