@@ -133,4 +133,55 @@ struct LargeHistoryTests {
         #expect(history.customerIDs == firstSeen)
         #expect(history.historicValue(asOf: day("2026-12-31")) == firstSeen.map { totals[$0]! })
     }
+
+    @Test("Orders given as columns make the history the same orders appended one by one make")
+    func columns() throws {
+        var random = SeededGenerator(seed: 11)
+        var ids: [String] = [], days: [Day] = [], totals: [Int64] = []
+        for _ in 0..<250_000 {
+            ids.append("c\(random.next() % 50_000)")
+            days.append(day("2026-01-01") + Int(random.next() % 365))
+            totals.append(Int64(random.next() % 10_000))     // some zero: left out by the hygiene rules
+        }
+        let profiles = [CustomerDetails(id: "c1", email: "same@example.com"), CustomerDetails(id: "c2", email: "same@example.com")]
+        var oneByOne = OrderHistory.Builder(currency: .usd, customers: profiles)
+        for row in ids.indices { try oneByOne.append(orderID: "\(row)", customerID: ids[row], day: days[row], total: totals[row]) }
+        var asColumns = OrderHistory.Builder(currency: .usd, customers: profiles)
+        try asColumns.append(customerIDs: ids, days: days, totals: totals)
+        let (expected, history) = (oneByOne.build(), asColumns.build())
+        #expect(history.customerIDs == expected.customerIDs)
+        #expect(history.report == expected.report)
+        #expect(history.report.zeroValue > 0 && history.report.mergedProfiles == 1)
+        let end = day("2026-12-31")
+        #expect(history.historicValue(asOf: end) == expected.historicValue(asOf: end))
+        #expect(history.purchaseSummary(observationEnd: end).frequency == expected.purchaseSummary(observationEnd: end).frequency)
+
+        // Without merges or zero totals the columns are copied whole; the result is the same.
+        let paid = totals.map { $0 + 1 }
+        var plain = OrderHistory.Builder(currency: .usd)
+        try plain.append(customerIDs: ids, days: days, totals: paid)
+        var plainOneByOne = OrderHistory.Builder(currency: .usd)
+        for row in ids.indices { try plainOneByOne.append(orderID: "\(row)", customerID: ids[row], day: days[row], total: paid[row]) }
+        let (fast, slow) = (plain.build(), plainOneByOne.build())
+        #expect(fast.customerIDs == slow.customerIDs)
+        #expect(fast.report == slow.report)
+        #expect(fast.historicValue(asOf: end) == slow.historicValue(asOf: end))
+    }
+
+    @Test("Columns that cannot be right are refused whole, naming the row, and the history keeps what it had")
+    func badColumns() throws {
+        var builder = OrderHistory.Builder(currency: .usd)
+        try builder.append(customerIDs: ["ada"], days: [day("2026-01-05")], totals: [1_000])
+        let short = #expect(throws: MetricsError.self) {
+            try builder.append(customerIDs: ["bob", "cy"], days: [day("2026-01-06")], totals: [500, 700])
+        }
+        #expect(short?.message == "columns of 2 customer ids, 1 days and 2 totals; give one of each per order")
+        let negative = #expect(throws: MetricsError.self) {
+            try builder.append(customerIDs: ["bob", "cy"], days: [day("2026-01-06"), day("2026-01-07")], totals: [500, -700])
+        }
+        #expect(negative?.message.hasPrefix("row 1: total -700 is negative") == true)
+        let history = builder.build()
+        #expect(history.customerIDs == ["ada"])
+        #expect(history.report.ordersGiven == 1)
+    }
 }

@@ -141,6 +141,53 @@ extension OrderHistory {
             }
         }
 
+        /// Adds many orders given as columns, one element per order: the fast path for a log
+        /// already in memory (an analyst's frame). The same checks and rules as appending them
+        /// one by one; without merges, cuts or zero totals to leave out it copies the columns
+        /// whole.
+        ///
+        /// Throws for columns of different lengths or a negative total, naming the row; then
+        /// none of these orders is added, and the history keeps what it had.
+        ///
+        /// - Parameter totals: what each order paid, in minor units of the history's currency.
+        public mutating func append(customerIDs: [String], days: [Day], totals: [Int64]) throws(MetricsError) {
+            guard customerIDs.count == days.count && days.count == totals.count else {
+                throw MetricsError(.badOrder, "columns of \(customerIDs.count) customer ids, \(days.count) days and \(totals.count) totals; give one of each per order")
+            }
+            if let row = totals.firstIndex(where: { $0 < 0 }) {
+                throw MetricsError(.badOrder, "row \(row): total \(totals[row]) is negative; record money paid back as a OrderRecord.Refund on the order it belongs to")
+            }
+            switch cut {
+            case .channel, .category:
+                report.ordersGiven += totals.count
+                report.outsideCut += totals.count
+                return
+            default:
+                break
+            }
+            let keepsEveryRow = directory.survivorOf.isEmpty && allowed == nil && !isCutByMembership
+                && !(rules.skipZeroValue && totals.contains(0))
+            guard keepsEveryRow else {
+                for row in totals.indices {
+                    try append(
+                        orderID: "row \(row)", customerID: customerIDs[row], day: days[row], total: totals[row], refunds: [],
+                        isCancelled: false, isTest: false, countedPart: nil)
+                }
+                return
+            }
+            report.ordersGiven += totals.count
+            report.ordersCounted += totals.count
+            self.customerIDs += customerIDs
+            day += days.map(\.number)
+            revenue += totals
+        }
+
+        /// Whether the cut keeps or leaves out loyalty members (which needs each customer looked up).
+        private var isCutByMembership: Bool {
+            if case .loyaltyMembers = cut { return true }
+            return false
+        }
+
         private mutating func append(
             orderID: String, customerID: String, day orderDay: Day, total: Int64, refunds: [OrderRecord.Refund],
             isCancelled: Bool, isTest: Bool, countedPart: Int64?
