@@ -12,8 +12,10 @@ struct GenerateCommand: ParsableCommand {
             Customers over 2025 with their own purchase rhythms (45% buy once), orders with \
             cancellations, refunds and returns, reviews, redemptions, survey answers, late \
             deliveries and support tickets, monthly subscriptions for one regular in five (skips, \
-            pauses, failed payments, cancellations), and a clock at the end of each month. The same \
-            customers and seed give the same file, byte for byte.
+            pauses, failed payments, cancellations), referrals (one customer in ten referred by an \
+            earlier one, completed by their first paid order), a holiday peak (gift orders from 15 \
+            November to 19 December, one in eight returned), and a clock at the end of each month. \
+            The same customers and seed give the same file, byte for byte.
 
             Examples:
               retention-host generate --customers 1000 -o store.jsonl

@@ -3,8 +3,11 @@ import RetentionKit
 /// A deterministic synthetic store: customers with realistic purchase rhythms (many one-time
 /// buyers, some regulars, three in five with a birthday), refunds, cancellations, returns, redemptions, reviews, survey
 /// answers, late deliveries and support tickets, monthly subscriptions for one regular in five
-/// (with skips, pauses, failed payments and cancellations), and a monthly clock, over one year,
-/// in time order. The same seed gives the same events.
+/// (with skips, pauses, failed payments and cancellations), referrals (one customer in ten was
+/// referred by an earlier one; their first order is paid and completes the referral), a
+/// holiday peak (one customer in four buys a gift between 15 November and 19 December, one gift
+/// in eight comes back), and a monthly clock, over one year, in time order. The same seed gives
+/// the same events.
 public struct SyntheticStore {
     public var customers: Int
     public var seed: UInt64
@@ -41,6 +44,10 @@ public struct SyntheticStore {
         // Surveys, delays and subscriptions draw from their own generator, so the orders,
         // reviews and redemptions stay what they were before those were added.
         var extra = SplitMix(seed: seed ^ 0x5EED_F00D)
+        // Referrals and the holiday peak draw from a third, for the same reason.
+        var social = SplitMix(seed: seed ^ 0x50C1_A1)
+        var createdAt: [Int64] = []
+        createdAt.reserveCapacity(customers)
         let start = Day(year: 2025, month: 1, day: 1)!
         var events: [(Int64, Int, Event)] = []
         var sequence = 0
@@ -55,7 +62,15 @@ public struct SyntheticStore {
             var time = Timestamp(day: start + rng.int(0..<300)).milliseconds + rng.int64(0..<86_400_000)
             // Three customers in five give a birthday (spread over 1950-2000, no draw from rng).
             let birthday = index % 5 < 3 ? Day(number: Int32(-7_305 + (index * 7_919) % 18_262)) : nil
-            add(Timestamp(milliseconds: time), .customerCreated(CustomerProfile(id: id, email: "\(id)@example.com", birthday: birthday)))
+            // One customer in ten was referred by someone who was a customer before them.
+            var referrer: String?
+            if index > 0, social.int(0..<10) == 0 {
+                let candidate = social.int(0..<index)
+                if createdAt[candidate] < time { referrer = "c\(candidate)" }
+            }
+            createdAt.append(time)
+            add(Timestamp(milliseconds: time), .customerCreated(CustomerProfile(
+                id: id, email: "\(id)@example.com", birthday: birthday, referredBy: referrer)))
             // 45% buy once, the rest come back every few weeks.
             let orders = rng.int(0..<100) < 45 ? 1 : 2 + rng.int(0..<12)
             let rhythm = Int64(7 + rng.int(0..<60)) * 86_400_000
@@ -73,6 +88,12 @@ public struct SyntheticStore {
                 add(Timestamp(milliseconds: time), .orderPlaced(Order(
                     id: orderID, customerID: id, currency: .usd, channel: "web", lines: lines, shipping: money(495),
                     discount: money(discount), total: money(subtotal - discount + 495))))
+                if order == 0, let referrer {
+                    // The referee's first order is paid within the hour and completes the referral.
+                    add(Timestamp(milliseconds: time + 1_800_000), .orderPaid(OrderReference(orderID: orderID, customerID: id)))
+                    add(Timestamp(milliseconds: time + 3_600_000), .referralCompleted(Referral(
+                        referrerID: referrer, refereeID: id, orderID: orderID)))
+                }
                 let roll = rng.int(0..<100)
                 let later = Timestamp(milliseconds: time + rng.int64(86_400_000..<(20 * 86_400_000)))
                 if roll < 3 {
@@ -140,6 +161,23 @@ public struct SyntheticStore {
                     }
                     if ended { break }
                 }
+            }
+        }
+        // The holiday peak: one customer in four who joined before it buys a gift.
+        let peak = Timestamp(day: Day(year: 2025, month: 11, day: 15)!).milliseconds
+        let gifts = Self.catalog.filter { $0.category == "gifts" }
+        for index in 0..<customers where createdAt[index] < peak && social.int(0..<4) == 0 {
+            let id = "c\(index)"
+            let time = peak + social.int64(0..<(35 * 86_400_000))
+            let product = gifts[social.int(0..<gifts.count)]
+            let quantity = Int64(1 + social.int(0..<2))
+            let orderID = "\(id)-gift"
+            add(Timestamp(milliseconds: time), .orderPlaced(Order(
+                id: orderID, customerID: id, currency: .usd, channel: "web",
+                lines: [OrderLine(sku: product.sku, category: product.category, quantity: quantity, unitPrice: money(product.cents))],
+                shipping: money(495), discount: money(0), total: money(product.cents * quantity + 495))))
+            if social.int(0..<8) == 0 {
+                add(Timestamp(milliseconds: time + 5 * 86_400_000), .orderReturned(OrderReturn(orderID: orderID, customerID: id, lines: nil)))
             }
         }
         for month in 1...12 {
