@@ -125,6 +125,14 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        // Every code sample of Documentation/ and README.md, compiled (and some run) by the tests.
+        .testTarget(
+            name: "DocumentationTests",
+            dependencies: [
+                "RetentionKit", "RetentionLua", "RetentionMetrics", "RetentionSQLite", "RetentionPostgres",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "RetentionHostTests",
             dependencies: ["RetentionHost", "MinimalEmbedding", "RetentionKit", "RetentionSQLite", "RetentionPostgres", "RetentionFixtures"]
