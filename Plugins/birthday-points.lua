@@ -24,6 +24,7 @@ return {
   version = "1",
   description = "Points on the customer's birthday, once a year.",
   earn = earn,
+  earn_on = { "birthday" },  -- the engine asks `earn` about these events only
   tests = {
     {
       name = "a clock event past the birthday awards it once",

@@ -53,6 +53,7 @@ return {
   version = "1",
   description = "Points per currency unit paid, with category multipliers and a first-order bonus.",
   earn = earn,
+  earn_on = { "order_placed" },  -- the engine asks `earn` about these events only
   tests = {
     {
       name = "a first order earns on the goods paid for, coffee doubled, plus the bonus",

@@ -25,4 +25,5 @@ return {
   version = "1",
   description = "Points for the referrer of a friend whose first order completes.",
   earn = earn,
+  earn_on = { "referral_completed" },  -- the engine asks `earn` about these events only
 }

@@ -32,6 +32,7 @@ return {
   version = "1",
   description = "Points for the first review of each product, more with a photo or video.",
   earn = earn,
+  earn_on = { "review_posted" },  -- the engine asks `earn` about these events only
   tests = {
     {
       name = "a review with a photo earns more; a second review of the product earns nothing",

@@ -27,6 +27,7 @@ return {
   version = "1",
   description = "Service-recovery campaign after a return, a refund or a low review.",
   triggers = triggers,
+  triggers_on = { "order_returned", "order_refunded", "review_posted" },  -- the engine asks `triggers` about these events only
   tests = {
     {
       name = "a return and a one-star review start the campaign; a five-star review does not",

@@ -38,6 +38,7 @@ return {
   version = "1",
   description = "Points for a social follow or a newsletter sign-up.",
   earn = earn,
+  earn_on = { "custom" },  -- the engine asks `earn` about these events only
   tests = {
     {
       name = "a follow on a listed network and a newsletter sign-up earn; another network does not",

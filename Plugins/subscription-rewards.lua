@@ -62,6 +62,7 @@ return {
   version = "1",
   description = "Points per subscription renewal, and a bonus every few renewals in a row.",
   earn = earn,
+  earn_on = { "subscription_started", "subscription_renewed" },  -- the engine asks `earn` about these events only
   tests = {
     {
       name = "six renewals in a row earn the bonus on the sixth; a skip starts the count again",

@@ -29,4 +29,5 @@ return {
   version = "1",
   description = "A one-time bonus for moving up to a tier.",
   earn = earn,
+  earn_on = { "tier_changed" },  -- the engine asks `earn` about these events only
 }

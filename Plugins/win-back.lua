@@ -29,4 +29,5 @@ return {
   version = "1",
   description = "Win-back campaign on a tier downgrade, or a birthday after a long quiet spell.",
   triggers = triggers,
+  triggers_on = { "tier_changed", "birthday" },  -- the engine asks `triggers` about these events only
 }

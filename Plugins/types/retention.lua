@@ -205,11 +205,13 @@
 ---@field priority? integer               higher earns first; 0 by default
 ---@field description? string
 ---@field earn? fun(event: Event, customer: Customer): Award[]?
+---@field earn_on? string[]               the event types `earn` answers; the engine skips the call for others
 ---@field tiers? string[]                 lowest first; required with `tier`
 ---@field earn_multipliers? table<string, integer>   percent by tier, on order lines
 ---@field tier? fun(customer: Customer): string|TierResult|nil
 ---@field segments? table<string, fun(customer: Customer): boolean>
 ---@field triggers? fun(event: Event, customer: Customer): CampaignRequest[]?
+---@field triggers_on? string[]           the event types `triggers` answers; the engine skips the call for others
 ---@field triggers_on_clock? boolean     also ask `triggers` about every customer on each clock event
 ---@field tests? table[]                  test cases for retention-host check
 

@@ -30,6 +30,10 @@ struct PluginContractTests {
         (#"return { name = "x", api = 1, earn = 5 }"#, "earn", "must be a function"),
         (#"return { name = "x", api = 1, segments = { vip = true } }"#, "segments", "every segment must be a function"),
         ("return function() end", nil, "returned a function, not a plugin table"),
+        (#"return { name = "x", api = 1, earn_on = { "order_placed" } }"#, "earn_on", "the plugin has no `earn`"),
+        (#"return { name = "x", api = 1, earn = function() end, earn_on = "order_placed" }"#, "earn_on", "must be a list of event type names"),
+        (#"return { name = "x", api = 1, triggers = function() end, triggers_on = { "order_shipped" } }"#, "triggers_on",
+         "'order_shipped' is not an event type"),
     ])
     func contractErrors(source: String, field: String?, message: String) throws {
         let error = try #require(Self.loadError(["bad.lua": source]))
@@ -173,6 +177,28 @@ struct PluginContractTests {
         #expect(throws: PluginError.self) {
             try Self.load(["y.lua": #"return { name = "y", api = 1, triggers_on_clock = "yes", triggers = function() end }"#])
         }
+    }
+
+    @Test("earn_on and triggers_on: a hook is asked about the listed event types only")
+    func eventTypeLists() throws {
+        // Both hooks answer every event they are asked about; the lists decide which they are asked.
+        let source = #"""
+            local calls = 0
+            return { name = "counted", api = 1,
+              earn = function(e, c) return { { points = 10, reason = e.type } } end,
+              earn_on = { "review_posted" },
+              triggers = function(e, c) return { { campaign = "thanks", reason = e.type, cause = e.type } } end,
+              triggers_on = { "order_placed" } }
+            """#
+        var engine = Engine(program: Program(), rules: try Self.load(["counted.lua": source]).ruleSet().rules)
+        _ = engine.apply(try EventParser.parse(#"{"id": "c1", "type": "customer_created", "at": "2025-01-01T00:00:00Z", "customer": {"id": "ana"}}"#))
+        let order = engine.apply(try EventParser.parse(#"{"id": "o1", "type": "order_placed", "at": "2025-01-02T00:00:00Z", "order": {"id": "1", "customer_id": "ana", "currency": "USD", "total": "10.00", "lines": [{"sku": "A", "quantity": 1, "unit_price": "10.00"}]}}"#))
+        #expect(order.decisions?.entries.isEmpty == true)
+        #expect(order.decisions?.campaignActions.map(\.reason) == ["order_placed"])
+        let review = engine.apply(try EventParser.parse(#"{"id": "r1", "type": "review_posted", "at": "2025-01-03T00:00:00Z", "review": {"id": "r1", "customer_id": "ana", "sku": "A", "rating": 5}}"#))
+        #expect(review.decisions?.entries.map(\.entry.source.reason) == ["review_posted"])
+        #expect(review.decisions?.campaignActions.isEmpty == true)
+        #expect(engine.balance(of: "ana")?.available.value == 10)
     }
 
     @Test("The retention library: dates, shares, rounding, money and configuration")

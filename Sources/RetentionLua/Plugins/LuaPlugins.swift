@@ -153,7 +153,7 @@ public struct LuaPlugins: Sendable {
             if manifest.earns {
                 earning.append(LuaEarningRule(
                     name: manifest.name, version: manifest.version, priority: manifest.priority, host: host,
-                    hook: .init(plugin: index, path: "earn")))
+                    hook: .init(plugin: index, path: "earn"), answers: manifest.earnOn))
             }
             if manifest.decidesTier {
                 tiers = LuaTierPolicy(
@@ -165,7 +165,8 @@ public struct LuaPlugins: Sendable {
             }
             if manifest.triggers {
                 triggers.append(LuaCampaignTrigger(
-                    name: manifest.name, host: host, hook: .init(plugin: index, path: "triggers"), asksOnClock: manifest.triggersOnClock))
+                    name: manifest.name, host: host, hook: .init(plugin: index, path: "triggers"), answers: manifest.triggersOn,
+                    asksOnClock: manifest.triggersOnClock))
             }
         }
         return LuaRuleSet(rules: RuleSet(earning: earning, tiers: tiers, segments: segments, triggers: triggers), host: host)

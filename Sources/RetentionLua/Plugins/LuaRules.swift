@@ -11,8 +11,12 @@ struct LuaEarningRule: EarningRule {
     let priority: Int
     let host: PluginHost
     let hook: PluginHost.Hook
+    /// The plugin's `earn_on`: the event types the hook is asked about (all when nil).
+    let answers: Set<String>?
 
     func awards(for event: Event, customer: CustomerView, program: Program) throws -> RuleDecision {
+        // An event the plugin says it does not answer earns nothing, as a call returning nil would.
+        if let answers, !answers.contains(event.type) { return RuleDecision(awards: []) }
         var orderLines: Int?
         if case .orderPlaced(let order) = event.payload { orderLines = order.lines.count }
         let awards = try host.call(hook, seed: event.id) { arguments in
@@ -62,10 +66,13 @@ struct LuaCampaignTrigger: CampaignTrigger {
     let name: String
     let host: PluginHost
     let hook: PluginHost.Hook
+    /// The plugin's `triggers_on`: the event types the hook is asked about (all when nil).
+    let answers: Set<String>?
     /// The plugin's `triggers_on_clock`.
     let asksOnClock: Bool
 
     func actions(for event: Event, customer: CustomerView) throws -> [CampaignRequest] {
+        if let answers, event.type != "clock", !answers.contains(event.type) { return [] }
         let program = host.program
         return try host.call(hook, seed: event.id, arguments: { arguments in
             arguments.append(EventArgument(event: event, program: program))

@@ -1,3 +1,5 @@
+import RetentionKit
+
 /// What a plugin declares about itself in the table its file returns, checked against the
 /// plugin contract (`Documentation/LuaPlugins.md`).
 ///
@@ -15,8 +17,8 @@ public struct PluginManifest: Sendable, Hashable {
 
     /// The fields a plugin table may hold.
     public static let knownFields: Set<String> = [
-        "name", "api", "version", "priority", "description", "earn", "tier", "tiers", "earn_multipliers", "segments",
-        "triggers", "triggers_on_clock", "tests",
+        "name", "api", "version", "priority", "description", "earn", "earn_on", "tier", "tiers", "earn_multipliers",
+        "segments", "triggers", "triggers_on", "triggers_on_clock", "tests",
     ]
 
     /// The file it was loaded from (its chunk name).
@@ -38,6 +40,12 @@ public struct PluginManifest: Sendable, Hashable {
     public var decidesTier: Bool
     /// Whether it defines `triggers`.
     public var triggers: Bool
+    /// The event types `earn` answers (`earn_on`), when the plugin lists them: the engine asks
+    /// it about those only, and about every event when it does not.
+    public var earnOn: Set<String>?
+    /// The event types `triggers` answers (`triggers_on`), likewise (`clock` events are governed
+    /// by ``triggersOnClock``).
+    public var triggersOn: Set<String>?
     /// Whether `triggers` is also asked about every customer on each `clock` event
     /// (`triggers_on_clock = true`), for campaigns time starts.
     public var triggersOnClock: Bool
@@ -95,6 +103,27 @@ public struct PluginManifest: Sendable, Hashable {
         earns = exports.functions.contains("earn")
         decidesTier = exports.functions.contains("tier")
         triggers = exports.functions.contains("triggers")
+        // A list of event types a hook answers: a list of known type names, for a hook it has.
+        func eventTypes(_ field: String, of hook: String, defined: Bool) throws(PluginError) -> Set<String>? {
+            guard let value = table.fields[field] else { return nil }
+            guard defined else {
+                throw broken(field, "lists event types, but the plugin has no `\(hook)`", "define `\(hook)`, or remove `\(field)`", plugin: name)
+            }
+            guard let list = value.tableValue, list.fields.isEmpty, list.integerKeys.isEmpty, !list.array.isEmpty,
+                  list.array.allSatisfy({ $0.stringValue != nil })
+            else {
+                throw broken(field, "must be a list of event type names", "write `\(field) = { \"order_placed\", \"order_refunded\" }`", plugin: name)
+            }
+            let known = Set(EventPayload.types + EventPayload.engineTypes)
+            let names = list.array.compactMap(\.stringValue)
+            if let unknown = names.first(where: { !known.contains($0) }) {
+                throw broken(field, "'\(unknown)' is not an event type",
+                             "use the types of Documentation/Events.md: \(known.sorted().joined(separator: ", "))", plugin: name)
+            }
+            return Set(names)
+        }
+        earnOn = try eventTypes("earn_on", of: "earn", defined: earns)
+        triggersOn = try eventTypes("triggers_on", of: "triggers", defined: triggers)
         switch table.fields["triggers_on_clock"] ?? .nil {
         case .nil: triggersOnClock = false
         case .boolean(let flag) where !flag || triggers: triggersOnClock = flag
