@@ -72,7 +72,7 @@ struct CustomerInterner: Sendable {
             return (numbers, interner.ids)
         }
         // The large arrays are written once each, in parallel, without filling them first.
-        var hashes = [UInt64](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let rowHashes = [UInt64](unsafeUninitializedCapacity: count) { buffer, initialized in
             let out = DisjointWrites(buffer)
             inParallel(count: count) { range in
                 for row in range { out[row] = hash(key(row)) }
@@ -82,7 +82,7 @@ struct CustomerInterner: Sendable {
         // Rows by partition (the hash's top byte), in row order within each.
         let partitions = 256
         var bounds = [Int](repeating: 0, count: partitions + 1)
-        for hash in hashes { bounds[Int(hash >> 56) + 1] += 1 }
+        for hash in rowHashes { bounds[Int(hash >> 56) + 1] += 1 }
         for partition in 0..<partitions { bounds[partition + 1] += bounds[partition] }
         let start = bounds
         // Partitions go to tasks in contiguous runs; a task's partitions are one range of
@@ -92,17 +92,17 @@ struct CustomerInterner: Sendable {
 
         // The ids and hashes are copied into partition order too, so numbering a partition
         // reads memory in order. Each task reads every row and copies those of its partitions.
+        // One copier per core: more would only read the rows more often.
+        let copiers = min(tasks, processorCount)
         var keys: [String] = []
         var keyHashes: [UInt64] = []
-        let rowHashes = hashes
-        hashes = []
         let rows = [Int32](unsafeUninitializedCapacity: count) { rowsBuffer, rowsInitialized in
             keys = [String](unsafeUninitializedCapacity: count) { keysBuffer, keysInitialized in
                 keyHashes = [UInt64](unsafeUninitializedCapacity: count) { hashesBuffer, hashesInitialized in
                     let rowsOut = DisjointWrites(rowsBuffer), keysOut = DisjointWrites(keysBuffer)
                     let hashesOut = DisjointWrites(hashesBuffer)
-                    DispatchQueue.concurrentPerform(iterations: min(tasks, processorCount)) { task in
-                        let mine = (task * partitions / min(tasks, processorCount))..<((task + 1) * partitions / min(tasks, processorCount))
+                    DispatchQueue.concurrentPerform(iterations: copiers) { copier in
+                        let mine = (copier * partitions / copiers)..<((copier + 1) * partitions / copiers)
                         var next = start
                         for row in 0..<count {
                             let partition = Int(rowHashes[row] >> 56)
