@@ -91,15 +91,12 @@ if let folder = option("--lua") {
     let same = engine.customerIDs.allSatisfy { engine.account(of: $0) == lua.account(of: $0) }
     print(String(format: "  Lua plugin library, one core: %.0f events/s, %.2fx the built-in program (target 0.40x); %d applied, %d rejected; same ledgers: %@",
                  luaRate, luaRate / builtInRate, luaApplied, luaRejected, same ? "yes" : "NO"))
-    // Two cores: customers split by a stable hash, clock events to both partitions.
+    // Two cores: customers split by a stable hash (a referee goes with their referrer), clock
+    // events to both partitions.
     var partitions: [[Event]] = [[], []]
+    var router = PartitionRouter(count: 2)
     for event in events {
-        if let customer = event.customerID {
-            partitions[Partition.index(forKey: customer, count: 2)].append(event)
-        } else {
-            partitions[0].append(event)
-            partitions[1].append(event)
-        }
+        for part in router.workers(for: event) { partitions[part].append(event) }
     }
     let ruleSets = try [plugins.ruleSet(), plugins.ruleSet()]
     let results = Mutex<[Int: Engine]>([:])

@@ -5,8 +5,9 @@
 /// let worker = Partition.index(forKey: event.customerID ?? "", count: 2)   // 0 or 1
 /// ```
 ///
-/// ``LuaRuntimePool`` uses it to pick a runtime; a host that runs an engine per core uses it to
-/// send each customer's events to one engine (and `clock` events to all).
+/// ``LuaRuntimePool`` uses it to pick a runtime; a host that runs an engine per core sends each
+/// customer's events to one engine (and `clock` events to all) with ``PartitionRouter``, which
+/// uses it and keeps customers a referral links together.
 public enum Partition {
     /// FNV-1a of the key's UTF-8 bytes, modulo `count`.
     public static func index(forKey key: String, count: Int) -> Int {
