@@ -25,8 +25,16 @@ typedef struct rk_buffer {
     size_t arena_length, arena_capacity;
 } rk_buffer;
 
+/// Small blocks are kept on free lists by size class, 16 bytes apart up to RK_POOL_LIMIT.
+#define RK_POOL_STEP 16
+#define RK_POOL_LIMIT 256
+#define RK_POOL_CLASSES (RK_POOL_LIMIT / RK_POOL_STEP)
+
 struct rk_runtime {
     lua_State *L;
+
+    /// Free small blocks by size class (each links to the next through its first word).
+    void *pool[RK_POOL_CLASSES];
 
     // Memory cap (the allocator's accounting).
     size_t memory_used, memory_peak, memory_limit;

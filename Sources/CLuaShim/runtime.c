@@ -54,11 +54,71 @@ static void rk_locate(rk_runtime *rt, lua_State *L) {
     }
 }
 
+// MARK: - Memory
+
+// A call builds and drops a dozen small tables and strings (the arguments, the results), and the
+// C library's malloc and free cost several times more than taking a block off a list. Blocks of
+// RK_POOL_LIMIT bytes or less are malloc'd at their class's size and, when Lua frees them, kept
+// on their class's list for the next allocation; rk_pool_drain returns them when the state is
+// closed. Accounting and the cap count the sizes Lua asks for, as before.
+
+static inline size_t rk_pool_class(size_t size) { return (size - 1) / RK_POOL_STEP; }
+
+static void *rk_pool_take(rk_runtime *rt, size_t size) {
+    size_t class = rk_pool_class(size);
+    void *block = rt->pool[class];
+    if (block != NULL) {
+        rt->pool[class] = *(void **)block;
+        return block;
+    }
+    return malloc((class + 1) * RK_POOL_STEP);
+}
+
+static void rk_pool_give(rk_runtime *rt, void *block, size_t size) {
+    size_t class = rk_pool_class(size);
+    *(void **)block = rt->pool[class];
+    rt->pool[class] = block;
+}
+
+static void rk_pool_drain(rk_runtime *rt) {
+    for (size_t class = 0; class < RK_POOL_CLASSES; class++) {
+        while (rt->pool[class] != NULL) {
+            void *next = *(void **)rt->pool[class];
+            free(rt->pool[class]);
+            rt->pool[class] = next;
+        }
+    }
+}
+
+/// Frees a block Lua held at `size` bytes: to its class's list when it came from one.
+static inline void rk_release(rk_runtime *rt, void *block, size_t size) {
+    if (size <= RK_POOL_LIMIT) rk_pool_give(rt, block, size);
+    else free(block);
+}
+
+/// A new block of `nsize` bytes holding what `ptr` held (at `old` bytes), or NULL when memory
+/// ran out (then `ptr` is untouched).
+static void *rk_resize(rk_runtime *rt, void *ptr, size_t old, size_t nsize) {
+    bool old_pooled = ptr != NULL && old <= RK_POOL_LIMIT;
+    bool new_pooled = nsize <= RK_POOL_LIMIT;
+    if (!old_pooled && !new_pooled) return realloc(ptr, nsize);
+    // A pooled block has room for its whole class; shrinking within the pool keeps it (it goes
+    // back to the smaller class when freed, which it more than fills).
+    if (old_pooled && new_pooled && rk_pool_class(nsize) <= rk_pool_class(old)) return ptr;
+    void *block = new_pooled ? rk_pool_take(rt, nsize) : malloc(nsize);
+    if (block == NULL) return NULL;
+    if (ptr != NULL) {
+        memcpy(block, ptr, old < nsize ? old : nsize);
+        rk_release(rt, ptr, old);
+    }
+    return block;
+}
+
 static void *rk_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     rk_runtime *rt = ud;
     size_t old = ptr ? osize : 0;
     if (nsize == 0) {
-        free(ptr);
+        if (ptr != NULL) rk_release(rt, ptr, old);
         rt->memory_used -= old;
         return NULL;
     }
@@ -69,8 +129,12 @@ static void *rk_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         }
         return NULL;
     }
-    void *block = realloc(ptr, nsize);
-    if (block == NULL) return NULL;
+    void *block = rk_resize(rt, ptr, old, nsize);
+    if (block == NULL) {
+        // Lua counts on a shrink never failing: keep the block, which is big enough.
+        if (nsize <= old) block = ptr;
+        else return NULL;
+    }
     rt->memory_used = rt->memory_used - old + nsize;
     if (rt->memory_used > rt->memory_peak) rt->memory_peak = rt->memory_used;
     return block;
@@ -290,6 +354,7 @@ rk_runtime *rk_open(const rk_limits *limits, rk_host_callback callback, void *co
     // Opening the libraries needs more than a tiny cap allows; the cap applies from here on.
     rt->L = lua_newstate(rk_alloc, rt);
     if (rt->L == NULL) {
+        rk_pool_drain(rt);
         free(rt);
         return NULL;
     }
@@ -312,6 +377,7 @@ rk_runtime *rk_open(const rk_limits *limits, rk_host_callback callback, void *co
 void rk_close(rk_runtime *rt) {
     if (rt == NULL) return;
     if (rt->L) lua_close(rt->L);
+    rk_pool_drain(rt);
     rk_buffer_free(&rt->results);
     rk_buffer_free(&rt->host_args);
     rk_buffer_free(&rt->host_return);

@@ -85,6 +85,41 @@ struct BudgetTests {
         #expect(try runtime.call(runtime.function("ok", in: plugin), 1) == 2)
     }
 
+    @Test("Blocks freed by one call serve the next: memory in use stays flat, and what grows or shrinks keeps its contents")
+    func memoryIsReused() throws {
+        let runtime = try LuaRuntime()
+        // Strings and tables from a few bytes to past the small-block pool's 256, grown one
+        // element at a time (each growth moves the block) and read back whole.
+        let plugin = try runtime.load(plugin: "churn.lua", source: """
+            return { churn = function(n)
+              local parts, list = {}, {}
+              for i = 1, n do
+                parts[#parts + 1] = string.char(65 + i % 26)
+                list[i] = { i, tostring(i) }
+              end
+              local text = table.concat(parts)
+              local sum = 0
+              for i = 1, #list do sum = sum + list[i][1] + #list[i][2] end
+              for i = 1, #text do sum = sum + text:byte(i) end
+              return sum
+            end }
+            """)
+        let churn = try runtime.function("churn", in: plugin)
+        func expected(_ n: Int) -> Int64 {
+            var sum: Int64 = 0
+            for i in 1...n {
+                let digits = Int64(String(i).count)
+                sum += Int64(i) + digits + Int64(65 + i % 26)
+            }
+            return sum
+        }
+        for n in [1, 15, 16, 17, 100, 255, 256, 257, 600] { #expect(try runtime.call(churn, .integer(Int64(n))) == .integer(expected(n))) }
+        for _ in 0..<20 { _ = try runtime.call(churn, 300) }
+        let settled = runtime.memoryInUse
+        for _ in 0..<2_000 { _ = try runtime.call(churn, 300) }
+        #expect(runtime.memoryInUse < settled + 64 * 1024, "\(runtime.memoryInUse) bytes in use after 2,000 calls, \(settled) before")
+    }
+
     @Test("A script that catches memory errors with pcall is still stopped")
     func memoryCannotBeSwallowed() throws {
         let limits = LuaLimits(instructionsPerCall: 1_000_000_000, memoryBytes: 8 << 20, deadline: nil)
