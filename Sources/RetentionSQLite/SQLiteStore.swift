@@ -220,6 +220,9 @@ public final class SQLiteStore: RetentionStore {
             return StoreError(.readOnly, message: message, hint: "check the file's and its folder's permissions and that the disk is mounted writable")
         case .SQLITE_FULL:
             return StoreError(.full, message: message, hint: "free disk space and apply the batch again; nothing of it was stored")
+        case .SQLITE_IOERR:
+            // A write refused by the system (no space, a quota, a file size limit) or a failing disk.
+            return StoreError(.failed, message: message, hint: "the system refused a write or read of the database file: check free disk space, quotas and file size limits, and the disk's health, then apply the batch again; nothing of it was stored")
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return StoreError(.unavailable, message: message, hint: "another process held the database longer than the busy timeout; try again")
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:

@@ -58,8 +58,9 @@ struct CrashTests {
         }
     }
 
+    static let referencePath = StoreKindPath.make("reference.sqlite")
     static let reference: Result<Snapshot, any Error> = Result {
-        let path = StoreKindPath.make("reference.sqlite")
+        let path = referencePath
         let output = try Host.run(arguments(store: path, batch: 100))
         guard output.status == 0 else { throw HostFailure(output: output) }
         return try Snapshot(path)
@@ -106,6 +107,28 @@ struct CrashTests {
         #expect(shared.events == reference.events && shared.rejected == reference.rejected, "victim killed after \(delay) ms")
         #expect(shared.balances == reference.balances, "\(zip(shared.balances, reference.balances).filter { $0 != $1 }.prefix(3))")
         #expect(shared.outbox == reference.outbox, "outbox: \(shared.outbox.count) actions, \(reference.outbox.count) expected")
+    }
+
+    @Test("A disk that refuses writes mid-replay: a clear error, nothing half-stored, and a rerun ends where an uninterrupted replay does")
+    func diskRefusesWrites() throws {
+        let reference = try Self.reference.get()
+        let path = StoreKindPath.make("full.sqlite")
+        let referenceSize = try #require(try FileManager.default.attributesOfItem(atPath: Self.referencePath)[.size] as? Int)
+        // The shell lowers the file size limit (and ignores SIGXFSZ, so a write past it fails with
+        // EFBIG instead of killing the process) to a third of what the whole replay writes.
+        let limit = max(256, referenceSize / 3 / 1024)
+        let full = try Host.run(["-c", #"trap "" XFSZ; ulimit -f "$0"; exec "$@""#, "\(limit)", Host.executable.path]
+                                + Self.arguments(store: path, batch: 100), executable: URL(fileURLWithPath: "/bin/bash"))
+        #expect(full.status == 1, "\(full.standardOutput)\(full.standardError)")
+        #expect(full.standardError.contains("\(path): committing 100 events"), "\(full.standardError)")
+        #expect(full.standardError.contains("check free disk space"), "\(full.standardError)")
+        #expect(full.standardError.contains("Run the same command again to resume"), "\(full.standardError)")
+        let stopped = try Snapshot(path)
+        #expect(stopped.events > 0 && stopped.events < reference.events && stopped.events % 100 == 0,
+                "\(stopped.events) events stored when the disk refused: whole batches only")
+        let last = try Host.run(Self.arguments(store: path, batch: 100))
+        #expect(last.status == 0, "\(last.standardError)")
+        #expect(try Snapshot(path) == reference)
     }
 
     /// The shell command that restarts the test server (`scripts/test` sets it when it runs
