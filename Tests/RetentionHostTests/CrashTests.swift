@@ -162,6 +162,55 @@ struct CrashTests {
         #expect(try Snapshot(location) == reference, "restarted after \(delay) ms")
     }
 
+    @Test(
+        "PostgreSQL drops the host's connections during a replay: it reconnects, tries the batch again and ends where an uninterrupted replay does",
+        .enabled(if: CrashStore.all.count > 1, "needs RETENTION_POSTGRES_URL and a build with --traits Postgres"))
+    func connectionDropped() throws {
+        let reference = try Self.reference.get()
+        let kind = try #require(CrashStore.all.last)
+        let location = kind.make("dropped")
+        // The host's sessions name their schema (application_name "RetentionKit/<schema>"), so
+        // only they are terminated, not other tests'.
+        let components = try #require(URLComponents(string: location))
+        let schema = try #require(components.queryItems?.first { $0.name == "schema" }?.value)
+        var server = components
+        server.queryItems = components.queryItems?.filter { $0.name != "schema" }
+        if server.queryItems?.isEmpty == true { server.queryItems = nil }
+        let counted = StoreKindPath.make("terminated.txt")
+        let terminate = "psql '\(try #require(server.string))' -qAt -c \"select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name = 'RetentionKit/\(schema)'\" > '\(counted)'"
+        func dropConnections() throws -> Int {
+            #expect(try Self.shell(terminate) == 0, "psql could not reach the server")
+            return Int((try String(contentsOfFile: counted, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        }
+        let process = Process()
+        process.executableURL = Host.executable
+        process.arguments = Self.arguments(store: location, batch: 10) + ["--retries", "8"]
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        // Twice, at random points once the host is connected: each time its sessions go.
+        var delays: [Int] = []
+        var dropped = 0
+        for _ in 0..<2 {
+            let delay = Int.random(in: 200...800)
+            delays.append(delay)
+            Thread.sleep(forTimeInterval: Double(delay) / 1000)
+            var terminated = try dropConnections()
+            while terminated == 0 && process.isRunning {
+                Thread.sleep(forTimeInterval: 0.05)
+                terminated = try dropConnections()
+            }
+            dropped += terminated
+        }
+        #expect(dropped >= 2)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(stderr)")
+        #expect(stderr.contains("trying again"), "the host noticed the dropped connection: \(stderr)")
+        #expect(try Snapshot(location) == reference, "connections dropped after \(delays) ms")
+    }
+
     /// Runs a shell command and returns its exit status. Not through Foundation's `Process`,
     /// and with every descriptor above standard error closed in the child: a command that
     /// leaves a daemon behind (as `pg_ctlcluster restart` does) would otherwise hand it the
