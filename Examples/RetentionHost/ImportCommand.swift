@@ -21,6 +21,7 @@ struct ImportCommand: ParsableCommand {
             Examples:
               retention-host import online-retail ../shared/data/online-retail.csv.gz -o retail.jsonl
               retention-host import shopify-orders orders_export.csv -o shop.jsonl
+              retention-host import shopify-orders orders_export.csv -o shop.jsonl --utc-offset -04:00
               retention-host replay retail.jsonl --plugins Plugins --store retail.sqlite --currency GBP
             """
     )
@@ -34,14 +35,27 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The JSON Lines file to write.")
     var output: String
 
+    @Option(parsing: .unconditional, help: "shopify-orders: the store's UTC offset (+02:00, -04:00), for times the export wrote without one.")
+    var utcOffset: String = "+00:00"
+
     @Flag(help: "Print the summary as JSON.")
     var json = false
+
+    /// `--utc-offset` in minutes.
+    private var offsetMinutes: Int? {
+        let text = Array(utcOffset)
+        guard text.count == 6, text[0] == "+" || text[0] == "-", text[3] == ":",
+              let hours = Int(String(text[1...2])), let minutes = Int(String(text[4...5])), hours <= 14, minutes < 60
+        else { return nil }
+        return (text[0] == "-" ? -1 : 1) * (hours * 60 + minutes)
+    }
 
     /// What either format's conversion reports, for printing.
     private struct Summary {
         var rows = 0, used = 0, customers = 0, orders = 0, refunds = 0, cancellations = 0
         /// Reason, rows and example lines, most rows first.
         var skipped: [(reason: String, rows: Int, lines: [Int])] = []
+        var notes: [String] = []
 
         init() {}
 
@@ -49,12 +63,16 @@ struct ImportCommand: ParsableCommand {
             (rows, used, customers, orders) = (report.rowsRead, report.rowsUsed, report.customers, report.orders)
             (refunds, cancellations) = (report.refunds, report.cancellations)
             skipped = report.skipped.map { ($0.key.rawValue, $0.value, report.examples[$0.key] ?? []) }
+            notes = report.notes
         }
     }
 
     func validate() throws {
         guard ["online-retail", "shopify-orders"].contains(format) else {
             throw ValidationError("unknown format '\(format)'; known: online-retail, shopify-orders")
+        }
+        guard offsetMinutes != nil else {
+            throw ValidationError("--utc-offset \(utcOffset): give it as +HH:MM or -HH:MM, e.g. -04:00")
         }
     }
 
@@ -68,7 +86,7 @@ struct ImportCommand: ParsableCommand {
                 let (converted, report) = try OnlineRetailImport.convert(CSVRecords(bytes))
                 (events, summary) = (converted, Summary(report))
             case "shopify-orders":
-                let (converted, report) = try ShopifyOrdersImport.convert(CSVRecords(bytes))
+                let (converted, report) = try ShopifyOrdersImport.convert(CSVRecords(bytes), offsetMinutes: offsetMinutes ?? 0)
                 (events, summary) = (converted, Summary(report))
             default:
                 throw ValidationError("unknown format '\(format)'; known: online-retail, shopify-orders")
@@ -93,6 +111,7 @@ struct ImportCommand: ParsableCommand {
                 "rows": summary.rows, "rows_used": summary.used, "customers": summary.customers, "orders": summary.orders,
                 "refunds": summary.refunds, "cancellations": summary.cancellations, "events": events.count,
                 "skipped": summary.skipped.map { ["reason": $0.reason, "rows": $0.rows, "example_lines": $0.lines] as [String: Any] },
+                "notes": summary.notes,
             ]
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
             return
@@ -101,6 +120,7 @@ struct ImportCommand: ParsableCommand {
         for skip in summary.skipped {
             print("  skipped \(skip.rows) rows: \(skip.reason) (lines \(skip.lines.map(String.init).joined(separator: ", "))…)")
         }
+        for note in summary.notes { print("  note: \(note) (--utc-offset)") }
     }
 
     /// The file's bytes, decompressed when it starts with gzip's magic number (through `gzip -dc`).

@@ -57,9 +57,11 @@ struct ImportCommandTests {
         #expect((result["rejected"] as? [Any])?.isEmpty == true, "\(result)")
     }
 
-    @Test("A missing file and an unknown format are refused with what to do", arguments: [
+    @Test("A missing file, an unknown format and a malformed offset are refused with what to do", arguments: [
         (["import", "online-retail", "/nonexistent/retail.csv", "-o", "/tmp/x.jsonl"], "no file at /nonexistent/retail.csv"),
         (["import", "woocommerce", "/nonexistent/retail.csv", "-o", "/tmp/x.jsonl"], "unknown format 'woocommerce'; known: online-retail, shopify-orders"),
+        (["import", "shopify-orders", "/nonexistent/orders.csv", "-o", "/tmp/x.jsonl", "--utc-offset", "-4"],
+         "--utc-offset -4: give it as +HH:MM or -HH:MM, e.g. -04:00"),
     ])
     func refusals(_ arguments: [String], _ message: String) throws {
         let output = try Host.run(arguments)

@@ -143,6 +143,35 @@ Name,Email,Financial Status,Paid at,Fulfillment Status,Fulfilled at,Accepts Mark
         }
         #expect(ShopifyOrdersImport.timestamp("2026-01-15 10:23:45 +0530")?.iso == "2026-01-15T04:53:45Z")
         #expect(ShopifyOrdersImport.timestamp("15/01/2026 10:23") == nil)
+        #expect(ShopifyOrdersImport.timestamp("2026-01-15 10:23:45") == nil)
+        #expect(ShopifyOrdersImport.timestamp("2026-01-15 10:23:45", assumingOffsetMinutes: -240)?.iso == "2026-01-15T14:23:45Z")
+    }
+
+    @Test("An export whose times have no offset is read at the store's offset, and the report says how many were")
+    func shopifyTimesWithoutOffset() throws {
+        // A zero-decimal currency (Chilean pesos), times without an offset, a second line on a
+        // row that carries only the line item's fields.
+        let csv = """
+            Name,Email,Financial Status,Paid at,Fulfillment Status,Currency,Subtotal,Shipping,Taxes,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku
+            #2001,ana@example.com,paid,2026-05-02 09:00:00,fulfilled,CLP,45990,3000,0,48990,2026-05-02 08:55:00,1,Lamp,45990,LMP-01
+            #2002,beto@example.com,paid,2026-05-03 10:00:00 -0400,unfulfilled,CLP,20000,0,0,20000,2026-05-03 09:58:00 -0400,2,Bulb,10000,LED-10
+            #2002,beto@example.com,,,,,,,,,,1,Cable,0,CBL-1
+
+            """
+        let (events, report) = try ShopifyOrdersImport.convert(CSVRecords(Array(csv.utf8)), offsetMinutes: -240)
+        #expect(report.rowsUsed == 3 && report.orders == 2 && report.skipped.isEmpty)
+        #expect(report.notes == ["2 times had no UTC offset and were read as UTC-04:00; give the store's offset if that is wrong"])
+        let placed = events.compactMap { event -> (String, String, Int64)? in
+            guard case .orderPlaced(let order) = event.payload else { return nil }
+            return (order.id, event.at.iso, order.total.minorUnits)
+        }
+        #expect(placed.map(\.0) == ["#2001", "#2002"])
+        #expect(placed.map(\.1) == ["2026-05-02T12:55:00Z", "2026-05-03T13:58:00Z"])
+        #expect(placed.map(\.2) == [48_990, 20_000])
+        // Without an offset to assume (UTC), the same rows are still used; only the times move.
+        let (utc, utcReport) = try ShopifyOrdersImport.convert(CSVRecords(Array(csv.utf8)))
+        #expect(utcReport.rowsUsed == 3)
+        #expect(utc.first?.at.iso == "2026-05-02T08:55:00Z")
     }
 
     @Test("A file without Shopify's columns names those it lacks")

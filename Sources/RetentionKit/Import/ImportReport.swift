@@ -16,6 +16,8 @@ public struct ImportReport<Reason: Hashable & Sendable & Comparable>: Hashable, 
     public var skipped: [Reason: Int] = [:]
     /// The first few line numbers of each reason, for looking the rows up.
     public var examples: [Reason: [Int]] = [:]
+    /// What the conversion had to assume, in words (a UTC offset for times written without one).
+    public var notes: [String] = []
 
     public init() {}
 

@@ -10,6 +10,9 @@
 ///   `order_paid` at `Paid at` when the status says it was paid, `order_cancelled` at
 ///   `Cancelled at`, and, for a refunded order that was not cancelled, `order_refunded` of the
 ///   `Refunded Amount`, dated with the payment (the export has no refund dates).
+/// - Times are read with their UTC offset ("2026-05-01 10:00:00 +0200", as Shopify writes them);
+///   a time written without one (some exports and hand-made files) is read at the offset the
+///   caller gives, UTC by default, and the report's notes say how many were.
 /// - Rows that cannot be used are counted by reason in ``Report``.
 public enum ShopifyOrdersImport {
     /// The columns the conversion needs.
@@ -30,7 +33,12 @@ public enum ShopifyOrdersImport {
     public typealias Report = ImportReport<SkipReason>
 
     /// Converts the records of the export (the header first).
-    public static func convert(_ records: some Sequence<CSVRecords.Record>) throws(ImportError) -> (events: [Event], report: Report) {
+    ///
+    /// - Parameter offsetMinutes: the UTC offset, in minutes, of times written without one
+    ///   (the store's time zone; -240 for "2026-05-03 10:00:00" meaning 10:00 at UTC−4).
+    public static func convert(
+        _ records: some Sequence<CSVRecords.Record>, offsetMinutes: Int = 0
+    ) throws(ImportError) -> (events: [Event], report: Report) {
         var iterator = records.makeIterator()
         guard let header = iterator.next() else {
             throw ImportError(message: "the file is empty; a Shopify orders export starts with its header (Name,Email,Financial Status,…)")
@@ -59,6 +67,13 @@ public enum ShopifyOrdersImport {
             events.append((at, events.count, Event(id: id, at: at, payload: payload)))
         }
         var known: Set<String> = []
+        var withoutOffset = 0
+        func timestamp(_ text: String) -> Timestamp? {
+            if let time = Self.timestamp(text) { return time }
+            guard let time = Self.timestamp(text, assumingOffsetMinutes: offsetMinutes) else { return nil }
+            withoutOffset += 1
+            return time
+        }
         for (name, rows) in groups {
             guard let first = rows.first else { continue }
             func get(_ key: String) -> String { field(first, key, column) }
@@ -118,6 +133,11 @@ public enum ShopifyOrdersImport {
                 report.refunds += 1
             }
         }
+        if withoutOffset > 0 {
+            let sign = offsetMinutes < 0 ? "-" : "+"
+            let zone = "UTC\(sign)\(String(format2: abs(offsetMinutes) / 60)):\(String(format2: abs(offsetMinutes) % 60))"
+            report.notes.append("\(withoutOffset) time\(withoutOffset == 1 ? "" : "s") had no UTC offset and were read as \(zone); give the store's offset if that is wrong")
+        }
         events.sort { ($0.at, $0.sequence) < ($1.at, $1.sequence) }
         return (events.map(\.event), report)
     }
@@ -132,25 +152,36 @@ public enum ShopifyOrdersImport {
     }
 
     /// The time of "2026-01-15 10:23:45 -0500" (Shopify's export: local time and offset) or of an
-    /// ISO 8601 time; nil for anything else.
-    public static func timestamp(_ text: String) -> Timestamp? {
+    /// ISO 8601 time; with `assumingOffsetMinutes`, also of "2026-01-15 10:23:45" (no offset),
+    /// read at that offset. Nil for anything else.
+    public static func timestamp(_ text: String, assumingOffsetMinutes assumed: Int? = nil) -> Timestamp? {
         guard !text.isEmpty else { return nil }
         if let iso = try? Timestamp(iso: text) { return iso }
         let parts = text.split(separator: " ")
-        guard parts.count == 3, let day = try? Day(iso: parts[0]) else { return nil }
+        guard parts.count == 3 || (parts.count == 2 && assumed != nil), let day = try? Day(iso: parts[0]) else { return nil }
         let clock = parts[1].split(separator: ":").compactMap { Int($0) }
-        let zone = parts[2]
-        guard clock.count == 3, (0..<24).contains(clock[0]), (0..<60).contains(clock[1]), (0..<61).contains(clock[2]),
-            zone.count == 5, let sign = zone.first, sign == "+" || sign == "-", let hours = Int(zone.dropFirst().prefix(2)),
-            let minutes = Int(zone.suffix(2))
-        else { return nil }
-        let offset = (sign == "-" ? -1 : 1) * (hours * 60 + minutes)
+        guard clock.count == 3, (0..<24).contains(clock[0]), (0..<60).contains(clock[1]), (0..<61).contains(clock[2]) else {
+            return nil
+        }
+        let offset: Int
+        if parts.count == 2, let assumed {
+            offset = assumed
+        } else {
+            let zone = parts[2]
+            guard zone.count == 5, let sign = zone.first, sign == "+" || sign == "-", let hours = Int(zone.dropFirst().prefix(2)),
+                let minutes = Int(zone.suffix(2))
+            else { return nil }
+            offset = (sign == "-" ? -1 : 1) * (hours * 60 + minutes)
+        }
         let local = Int64(clock[0] * 3_600 + clock[1] * 60 + clock[2]) * 1_000
         return Timestamp(milliseconds: Timestamp(day: day).milliseconds + local - Int64(offset) * 60_000)
     }
 }
 
 extension String {
+    /// A number of at most two digits, with a leading zero.
+    fileprivate init(format2 number: Int) { self = number < 10 ? "0\(number)" : "\(number)" }
+
     fileprivate var trimmingSpaces: String {
         var text = Substring(self)
         while text.first == " " { text = text.dropFirst() }
