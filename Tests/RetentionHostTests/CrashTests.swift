@@ -131,6 +131,19 @@ struct CrashTests {
         #expect(try Snapshot(path) == reference)
     }
 
+    /// Starts a replay in batches of 10 that tries a failed batch again up to 8 times; its
+    /// standard error comes through the pipe.
+    static func startRetrying(store location: String) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = Host.executable
+        process.arguments = arguments(store: location, batch: 10) + ["--retries", "8"]
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        return (process, errors)
+    }
+
     /// The shell command that restarts the test server (`scripts/test` sets it when it runs
     /// this test on its own, after the rest: a restart would break other tests' sessions).
     static let restartCommand = ProcessInfo.processInfo.environment["RETENTION_POSTGRES_RESTART_COMMAND"].flatMap { $0.isEmpty ? nil : $0 }
@@ -144,13 +157,7 @@ struct CrashTests {
         let reference = try Self.reference.get()
         let kind = try #require(CrashStore.all.last)
         let location = kind.make("restart")
-        let process = Process()
-        process.executableURL = Host.executable
-        process.arguments = Self.arguments(store: location, batch: 10) + ["--retries", "8"]
-        let errors = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        try process.run()
+        let (process, errors) = try Self.startRetrying(store: location)
         let delay = Int.random(in: 300...1_200)
         Thread.sleep(forTimeInterval: Double(delay) / 1000)
         #expect(process.isRunning, "the replay was still going when the server restarted")
@@ -182,13 +189,7 @@ struct CrashTests {
             #expect(try Self.shell(terminate) == 0, "psql could not reach the server")
             return Int((try String(contentsOfFile: counted, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         }
-        let process = Process()
-        process.executableURL = Host.executable
-        process.arguments = Self.arguments(store: location, batch: 10) + ["--retries", "8"]
-        let errors = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        try process.run()
+        let (process, errors) = try Self.startRetrying(store: location)
         // Twice, at random points once the host is connected: each time its sessions go.
         var delays: [Int] = []
         var dropped = 0
