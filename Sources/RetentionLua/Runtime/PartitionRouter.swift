@@ -23,6 +23,7 @@ public struct PartitionRouter: Sendable {
     /// Customers placed with their referrer rather than by their own id.
     private var placed: [String: Int] = [:]
 
+    /// A router over `count` engines (at least one), with no customer placed yet.
     public init(count: Int) {
         precondition(count > 0, "a partition needs at least one worker")
         self.count = count
