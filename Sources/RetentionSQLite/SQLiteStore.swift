@@ -8,7 +8,7 @@ import RetentionKit
 /// RetentionKit wrote is refused (``StoreError/Code-swift.struct/newerSchema``), so an old
 /// host never writes a schema it does not know. Each ``commit(_:)`` is one `BEGIN IMMEDIATE`
 /// transaction, so a host importing in batches of a few hundred events pays for one disk sync
-/// per batch. Several processes may open the same file: SQLite lets one write at a time, and
+/// per batch. Several processes may open the same file, even a new one at the same moment: SQLite lets one write at a time, and
 /// record versions catch any process that read a customer before another changed it.
 ///
 /// ```swift
@@ -45,11 +45,31 @@ public final class SQLiteStore: RetentionStore {
                     message: "\(path) was written by a newer RetentionKit (schema migrations this one does not know: \(unknown.sorted().joined(separator: ", ")))",
                     hint: "open it with that RetentionKit or a later one; this one leaves it untouched")
             }
-            try migrator.migrate(pool)
+            try Self.migrate(pool, with: migrator)
         } catch let error as StoreError {
             throw error
         } catch {
             throw Self.storeError(error, path: path, doing: "migrating the schema")
+        }
+    }
+
+    /// Applies the migrations this RetentionKit knows. Two processes opening a new database at
+    /// once both find it unmigrated, and the one that loses the race fails creating a table the
+    /// other has just made; it then finds the migrations applied (or goes on from where the
+    /// other got to) instead of failing.
+    private static func migrate(_ pool: DatabasePool, with migrator: DatabaseMigrator) throws {
+        var attempts = 0
+        while true {
+            let before = try pool.read { db in try migrator.appliedIdentifiers(db) }
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch {
+                attempts += 1
+                let after = try pool.read { db in try migrator.appliedIdentifiers(db) }
+                if after.isSuperset(of: migrator.migrations) { return }
+                guard after != before, attempts < 10 else { throw error }
+            }
         }
     }
 

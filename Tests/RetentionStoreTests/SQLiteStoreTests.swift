@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import RetentionKit
 import RetentionSQLite
+import Synchronization
 import Testing
 
 @Suite("The SQLite store's file")
@@ -41,5 +42,21 @@ struct SQLiteStoreTests {
         let error = #expect(throws: StoreError.self) { try SQLiteStore(path: path) }
         #expect(error?.code == .corrupt)
         #expect(error?.description.contains(path) == true)
+    }
+
+    @Test("Processes opening a new database at once all open it: the race to create the tables is nobody's error", arguments: 0..<5)
+    func openedAtOnce(round: Int) throws {
+        let path = StoreKind.temporaryPath("raced-\(round).sqlite")
+        let openers = 6
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: openers) { _ in
+            do { _ = try SQLiteStore(path: path) } catch { failures.withLock { $0.append("\(error)") } }
+        }
+        #expect(failures.withLock { $0 } == [])
+        let queue = try DatabaseQueue(path: path)
+        let migrations = try queue.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
+        #expect(migrations.count == 1)
+        let state = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM store_state") }
+        #expect(state == 1)
     }
 }
