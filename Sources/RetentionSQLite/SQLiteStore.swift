@@ -8,8 +8,9 @@ import RetentionKit
 /// RetentionKit wrote is refused (``StoreError/Code-swift.struct/newerSchema``), so an old
 /// host never writes a schema it does not know. Each ``commit(_:)`` is one `BEGIN IMMEDIATE`
 /// transaction, so a host importing in batches of a few hundred events pays for one disk sync
-/// per batch. Several processes may open the same file, even a new one at the same moment: SQLite lets one write at a time, and
-/// record versions catch any process that read a customer before another changed it.
+/// per batch. Several processes may open the same file, even a new one at the same moment:
+/// SQLite lets one write at a time, and record versions catch any process that read a
+/// customer before another changed it.
 ///
 /// ```swift
 /// let store = try SQLiteStore(path: "retention.sqlite")
