@@ -15,12 +15,20 @@ struct ReportCommand: ParsableCommand {
             the store keeps each order's refunded sum, not the refunds' days. Orders in other \
             currencies than --currency are left out and counted.
 
+            One cut narrows the report to a slice of the store (--segment, --channel, \
+            --category, --tenure, --members or --non-members): orders outside it are left out \
+            and counted, and only customers with an order in it bring their points, tier, \
+            answers, tickets and campaign contacts. --hygiene-off switches a rule of \
+            Documentation/Metrics.md off; the report names the cut and the rules that were off.
+
             Examples:
               retention-host report
               retention-host report --store shop.sqlite --from 2025-01-01 --to 2025-12-31 --period month
               retention-host report --point-value 1.00/100 --json
               retention-host report --customers subscription --period month
               retention-host report --point-value 1.00/100 --html report.html
+              retention-host report --segment vip --hygiene-off skip-zero-value
+              retention-host report --tenure 0-90 --period month
             """
     )
 
@@ -54,6 +62,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Also write the report as one self-contained HTML page with charts to this file.")
     var html: String?
 
+    @OptionGroup(title: "Cuts and hygiene")
+    var scope: ReportScopeOptions
+
     func run() throws {
         let opened = try store.open(mustExist: true)
         let state = try opened.load()
@@ -65,10 +76,11 @@ struct ReportCommand: ParsableCommand {
         let options = RetentionReport.Options(
             from: try from.map { try day($0, "--from") }, to: end, period: try calendarPeriod(period, "--period"),
             cohortPeriod: try calendarPeriod(cohortPeriod, "--cohort-period"), counting: try definition(customerDefinition),
-            pointValue: try pointValue.map { try Self.pointValue($0, currency) })
+            pointValue: try pointValue.map { try Self.pointValue($0, currency) }, cut: try scope.cut(asOf: end))
+        let rules = try scope.rules()
         let report: RetentionReport
         do {
-            report = try RetentionReport(stored: customers, currency: currency, options: options)
+            report = try RetentionReport(stored: customers, currency: currency, rules: rules, options: options)
         } catch {
             throw ValidationError(error.message)
         }

@@ -120,6 +120,9 @@ struct ReportCommandTests {
     @Test("Bad options are refused with what to write instead", arguments: [
         (["--to", "2027-02-30"], "YYYY-MM-DD"), (["--period", "fortnight"], "week, month, quarter or year"),
         (["--point-value", "1.005/100"], "MONEY/POINTS"), (["--from", "2028-01-01"], "ends before it starts"),
+        (["--channel", "web", "--members"], "--channel and --members each cut the store; give one"),
+        (["--tenure", "90"], "MIN-MAX days"), (["--tenure", "90-30"], "MIN-MAX days"),
+        (["--hygiene-off", "skip-refunds"], "the rules are skip-cancelled, skip-fully-refunded, subtract-refunds"),
     ])
     func badOptions(_ options: [String], _ hint: String) throws {
         let store = try Self.replayedStore()
@@ -152,6 +155,73 @@ struct ReportCommandTests {
         #expect(months.map { $0["customers_at_end"] as? Int } == [2, 1, 1])
         #expect(months.map { $0["acquired"] as? Int } == [2, 0, 0])
         #expect(months[1]["retention_rate"] as? Double == 50)
+    }
+
+    /// Two customers: ana buys coffee on the web and gets a free replacement in the shop; bo
+    /// buys tea in the shop.
+    static func twoChannelStore() throws -> String {
+        func order(_ id: String, _ customer: String, _ day: String, _ channel: String, _ category: String, _ price: String) -> String {
+            #"{"id":"\#(id)","type":"order_placed","at":"\#(day)T09:00:00Z","order":{"id":"\#(id)","customer_id":"\#(customer)","currency":"USD","channel":"\#(channel)","lines":[{"sku":"\#(category.uppercased())","category":"\#(category)","quantity":1,"unit_price":"\#(price)"}],"total":"\#(price)"}}"#
+        }
+        let lines = [
+            #"{"id":"c1","type":"customer_created","at":"2026-01-02T09:00:00Z","customer":{"id":"ana"}}"#,
+            #"{"id":"c2","type":"customer_created","at":"2026-01-02T09:00:00Z","customer":{"id":"bo"}}"#,
+            order("o1", "ana", "2026-01-03", "web", "coffee", "20.00"),
+            order("o2", "ana", "2026-01-20", "pos", "coffee", "0.00"),
+            order("o3", "bo", "2026-02-05", "pos", "tea", "30.00"),
+            #"{"id":"k1","type":"clock","at":"2026-03-31T00:00:00Z"}"#,
+        ]
+        let folder = try PluginFolder(["events.jsonl": lines.joined(separator: "\n") + "\n"])
+        let store = folder.path("store.sqlite")
+        let replay = try Host.run(["replay", folder.path("events.jsonl"), "--plugins", CrashTests.plugins, "--store", store])
+        #expect(replay.status == 0, "\(replay.standardError)")
+        return store
+    }
+
+    static func jsonReport(_ store: String, _ options: [String]) throws -> [String: Any] {
+        let output = try Host.run(["report", "--store", store, "--from", "2026-01-01", "--json"] + options)
+        #expect(output.status == 0, "\(output.standardError)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8)) as? [String: Any])
+    }
+
+    @Test("A cut keeps its orders and its customers' points and tiers, and the report names it")
+    func cut() throws {
+        let store = try Self.twoChannelStore()
+        let whole = try Self.jsonReport(store, [])
+        let web = try Self.jsonReport(store, ["--channel", "web"])
+        let orders = try #require(web["orders"] as? [String: Any])
+        #expect(orders["given"] as? Int == 3)
+        #expect(orders["counted"] as? Int == 1)
+        #expect(orders["outside_cut"] as? Int == 2)
+        #expect((web["cut"] as? [String: String]) == ["kind": "channel", "name": "web"])
+        #expect(whole["cut"] is NSNull)
+        #expect((web["behaviour"] as? [String: Any])?["revenue"] as? String == "20.00")
+        // Only ana bought on the web: her points and tier are the cut's, bo's are not.
+        let earned = { (report: [String: Any]) in (report["loyalty"] as? [String: Any])?["earned"] as? Int ?? -1 }
+        #expect(earned(web) > 0 && earned(web) < earned(whole))
+        let customers = { (report: [String: Any]) in
+            (report["tiers"] as? [[String: Any]] ?? []).reduce(0) { $0 + ($1["customers"] as? Int ?? 0) }
+        }
+        #expect(customers(whole) == 2)
+        #expect(customers(web) == 1)
+
+        let tea = try Self.jsonReport(store, ["--category", "tea"])
+        #expect((tea["behaviour"] as? [String: Any])?["revenue"] as? String == "30.00")
+        let text = try Host.run(["report", "--store", store, "--tenure", "0-60"])
+        #expect(text.standardOutput.contains("Cut: customers whose first order was 0–60 days before 2026-03-31"), "\(text.standardOutput)")
+    }
+
+    @Test("--hygiene-off counts what the rule left out, and the report says the rule was off")
+    func hygieneOff() throws {
+        let store = try Self.twoChannelStore()
+        let raw = try Self.jsonReport(store, ["--hygiene-off", "skip-zero-value"])
+        #expect((raw["orders"] as? [String: Any])?["counted"] as? Int == 3)
+        #expect(raw["hygiene_rules_off"] as? [String] == ["skip-zero-value"])
+        let clean = try Self.jsonReport(store, [])
+        #expect((clean["orders"] as? [String: Any])?["zero_value"] as? Int == 1)
+        #expect(clean["hygiene_rules_off"] as? [String] == [])
+        let text = try Host.run(["report", "--store", store, "--hygiene-off", "skip-zero-value", "--hygiene-off", "skip-cancelled"])
+        #expect(text.standardOutput.contains("Hygiene rules off: skip-cancelled, skip-zero-value"), "\(text.standardOutput)")
     }
 
     @Test("A store that does not exist is named")

@@ -39,6 +39,23 @@ struct HygieneTests {
         #expect(try OrderHistory(orders: Self.orders, currency: .usd, rules: keepZero).orderCount == 3)
     }
 
+    @Test("Rules are switched off by the names the host's --hygiene-off takes, and an unknown name lists them")
+    func rulesByName() throws {
+        #expect(HygieneRules().switchedOff == [])
+        #expect(HygieneRules.none.switchedOff == HygieneRules.names)
+        let keepZero = try HygieneRules().switchingOff("skip-zero-value")
+        var expected = HygieneRules()
+        expected.skipZeroValue = false
+        #expect(keepZero == expected)
+        #expect(try keepZero.switchingOff("skip-cancelled").switchedOff == ["skip-cancelled", "skip-zero-value"])
+        for name in HygieneRules.names {
+            #expect(try HygieneRules().switchingOff(name).switchedOff == [name])
+        }
+        let error = #expect(throws: MetricsError.self) { try HygieneRules().switchingOff("skip-refunds") }
+        #expect(error?.code == .badArgument)
+        #expect(error?.message.contains("there is no hygiene rule skip-refunds; the rules are skip-cancelled, ") == true)
+    }
+
     @Test("A late return reduces the period of the order by default, and its own period when asked")
     func refundPeriods() throws {
         let byOrder = try OrderHistory(orders: Self.orders, currency: .usd)
@@ -61,6 +78,8 @@ struct HygieneTests {
         let merged = try OrderHistory(orders: orders, customers: profiles, currency: .usd)
         #expect(merged.customerIDs == ["ada", "bob"])
         #expect(merged.report.mergedProfiles == 1)
+        #expect(merged.survivor(of: "ada-2") == "ada")
+        #expect(merged.survivor(of: "bob") == "bob")
         #expect(merged.historicValue(asOf: day("2026-12-31")) == [3_000, 500])
 
         var separate = HygieneRules()

@@ -47,6 +47,30 @@ struct RetentionReportTests {
         #expect(report.text.contains("80.0%"))
     }
 
+    @Test("A report names its cut and the hygiene rules that were off, in text, JSON and HTML")
+    func scope() throws {
+        let rules = try HygieneRules().switchingOff("skip-test-orders")
+        let cut = Cut.tenure(days: 0...90, asOf: try day("2026-03-31"))
+        let history = try OrderHistory(orders: RetentionRateTests.workedExample(), currency: .usd, rules: rules, cut: cut)
+        let report = try RetentionReport(
+            history: history, ledger: nil, tiers: [], options: .init(from: day("2026-01-01"), to: day("2026-03-31"), cut: cut))
+        #expect(report.scope == [
+            "cut: customers whose first order was 0–90 days before 2026-03-31", "hygiene rules off: skip-test-orders",
+        ])
+        #expect(report.text.contains("\nCut: customers whose first order was 0–90 days before 2026-03-31\nHygiene rules off: skip-test-orders\n"))
+        #expect(report.json.text.contains(#""cut":{"kind":"tenure","min_days":0,"max_days":90,"as_of":"2026-03-31"},"hygiene_rules_off":["skip-test-orders"]"#))
+        #expect(report.html.contains("hygiene rules off: skip-test-orders"))
+        #expect(report.hygiene.outsideCut > 0)
+        #expect(report.text.contains("outside the cut \(report.hygiene.outsideCut)"))
+
+        let whole = try RetentionReport(
+            history: try OrderHistory(orders: RetentionRateTests.workedExample(), currency: .usd), ledger: nil, tiers: [],
+            options: .init(from: day("2026-01-01"), to: day("2026-03-31")))
+        #expect(whole.scope.isEmpty)
+        #expect(whole.json.text.contains(#""cut":null,"hygiene_rules_off":[]"#))
+        #expect(!whole.text.contains("outside the cut"))
+    }
+
     @Test("A period that ends before it starts is refused")
     func badPeriod() throws {
         let history = try OrderHistory(orders: RetentionRateTests.workedExample(), currency: .usd)

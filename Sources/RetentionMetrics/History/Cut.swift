@@ -19,3 +19,17 @@ public enum Cut: Hashable, Sendable {
     /// Loyalty members (true) or everybody else (false).
     case loyaltyMembers(Bool)
 }
+
+extension Cut: CustomStringConvertible {
+    /// The cut in words, as a report heads its figures: "segment vip", "channel web",
+    /// "customers whose first order was 0–90 days before 2026-12-31", "loyalty members".
+    public var description: String {
+        switch self {
+        case .segment(let name): "segment \(name)"
+        case .channel(let name): "channel \(name)"
+        case .category(let name): "category \(name)"
+        case .tenure(let days, let asOf): "customers whose first order was \(days.lowerBound)–\(days.upperBound) days before \(asOf.iso)"
+        case .loyaltyMembers(let members): members ? "loyalty members" : "customers outside the loyalty programme"
+        }
+    }
+}

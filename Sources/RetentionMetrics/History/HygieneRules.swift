@@ -39,6 +39,59 @@ public struct HygieneRules: Hashable, Sendable {
         rules.refundsToOrderPeriod = false
         return rules
     }
+
+    /// Every rule by the name a host's options use, in the order of the table in
+    /// Documentation/Metrics.md.
+    public static let names = [
+        "skip-cancelled", "skip-fully-refunded", "subtract-refunds", "skip-zero-value", "skip-test-orders",
+        "merge-duplicate-profiles", "refunds-to-order-period",
+    ]
+
+    /// The names of the rules that are off, in the order of ``names``.
+    public var switchedOff: [String] {
+        Self.names.filter { self[rule: $0] == false }
+    }
+
+    /// These rules with the named one switched off.
+    ///
+    /// - Throws: ``MetricsError`` when no rule has that name; the message lists the names.
+    public func switchingOff(_ name: String) throws(MetricsError) -> HygieneRules {
+        guard self[rule: name] != nil else {
+            throw MetricsError(.badArgument, "there is no hygiene rule \(name); the rules are \(Self.names.joined(separator: ", "))")
+        }
+        var rules = self
+        rules[rule: name] = false
+        return rules
+    }
+
+    /// The rule of that name (one of ``names``); nil for any other name.
+    private subscript(rule name: String) -> Bool? {
+        get {
+            switch name {
+            case "skip-cancelled": skipCancelled
+            case "skip-fully-refunded": skipFullyRefunded
+            case "subtract-refunds": subtractRefunds
+            case "skip-zero-value": skipZeroValue
+            case "skip-test-orders": skipTestOrders
+            case "merge-duplicate-profiles": mergeDuplicateProfiles
+            case "refunds-to-order-period": refundsToOrderPeriod
+            default: nil
+            }
+        }
+        set {
+            guard let newValue else { return }
+            switch name {
+            case "skip-cancelled": skipCancelled = newValue
+            case "skip-fully-refunded": skipFullyRefunded = newValue
+            case "subtract-refunds": subtractRefunds = newValue
+            case "skip-zero-value": skipZeroValue = newValue
+            case "skip-test-orders": skipTestOrders = newValue
+            case "merge-duplicate-profiles": mergeDuplicateProfiles = newValue
+            case "refunds-to-order-period": refundsToOrderPeriod = newValue
+            default: break
+            }
+        }
+    }
 }
 
 /// What the hygiene rules left out, so a report can say so.

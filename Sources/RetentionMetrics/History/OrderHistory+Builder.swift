@@ -285,7 +285,7 @@ extension OrderHistory {
                 orderStart: orders.start, orderDay: orders.days, orderRevenue: orders.values,
                 adjustmentStart: adjustments.start, adjustmentDay: adjustments.days, adjustmentAmount: adjustments.values,
                 spanStart: spanOrder.start, spanBegin: spanOrder.days, spanEnd: spanOrder.values.map { Int32($0) },
-                isMember: member)
+                isMember: member, survivorOf: directory.survivorOf)
         }
 
         /// Rows grouped by (renumbered) customer, in day order within each, by a counting sort:

@@ -38,6 +38,8 @@ public struct OrderHistory: Sendable {
     let spanEnd: [Int32]
     /// Loyalty membership by customer.
     let isMember: [Bool]
+    /// The survivor's id by the id of each profile merged into it by e-mail.
+    let survivorOf: [String: String]
 
     /// How many customers there are.
     public var customerCount: Int { customerIDs.count }
@@ -59,7 +61,7 @@ public struct OrderHistory: Sendable {
         currency: Currency, rules: HygieneRules, report: HygieneReport, customerIDs: [String],
         orderStart: [Int], orderDay: [Int32], orderRevenue: [Int64],
         adjustmentStart: [Int], adjustmentDay: [Int32], adjustmentAmount: [Int64],
-        spanStart: [Int], spanBegin: [Int32], spanEnd: [Int32], isMember: [Bool]
+        spanStart: [Int], spanBegin: [Int32], spanEnd: [Int32], isMember: [Bool], survivorOf: [String: String]
     ) {
         self.currency = currency
         self.rules = rules
@@ -75,10 +77,15 @@ public struct OrderHistory: Sendable {
         self.spanBegin = spanBegin
         self.spanEnd = spanEnd
         self.isMember = isMember
+        self.survivorOf = survivorOf
     }
 
     /// Customer c's orders, as indexes into the order columns.
     func orders(of customer: Int) -> Range<Int> { orderStart[customer]..<orderStart[customer + 1] }
+
+    /// The id a profile is counted under: its own, or, when ``HygieneRules/mergeDuplicateProfiles``
+    /// merged it into an earlier profile with the same e-mail, that profile's.
+    public func survivor(of id: String) -> String { survivorOf[id] ?? id }
 
     /// The index of the customer with this id (after merging), if any order or span counts.
     public func customerIndex(of id: String) -> Int? { customerIDs.firstIndex(of: id) }

@@ -84,6 +84,6 @@ extension OrderHistory {
             currency: currency, rules: rules, report: report, customerIDs: ids,
             orderStart: orderStart, orderDay: orderDay, orderRevenue: orderRevenue,
             adjustmentStart: adjustmentStart, adjustmentDay: adjustmentDay, adjustmentAmount: adjustmentAmount,
-            spanStart: spanStart, spanBegin: spanBegin, spanEnd: spanEnd, isMember: member)
+            spanStart: spanStart, spanBegin: spanBegin, spanEnd: spanEnd, isMember: member, survivorOf: survivorOf)
     }
 }

@@ -96,7 +96,7 @@ extension RetentionReport {
             footer { padding: 0 32px 32px; }
             svg text { font-family: inherit; }
             </style></head><body>
-            <header><h1>Retention report</h1><p>\(SVGChart.escape("\(currency.code) · \(from.iso) to \(options.to.iso) · orders after it are not seen"))</p></header>
+            <header><h1>Retention report</h1><p>\(SVGChart.escape((["\(currency.code)", "\(from.iso) to \(options.to.iso)", "orders after it are not seen"] + scope).joined(separator: " · ")))</p></header>
             <section class="tiles">
             """
         for (label, value) in tiles {

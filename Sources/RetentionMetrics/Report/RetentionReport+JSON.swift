@@ -10,6 +10,8 @@ extension RetentionReport {
             ("from", .string(from.iso)),
             ("to", .string(options.to.iso)),
             ("period", .string(options.period.rawValue)),
+            ("cut", options.cut.map(Self.cutJSON) ?? .null),
+            ("hygiene_rules_off", .array(rules.switchedOff.map { .string($0) })),
             ("orders", hygieneJSON),
             ("behaviour", behaviourJSON),
             ("retention", .array(zip(retention, revenueRetention).map { rate, revenue in
@@ -56,7 +58,24 @@ extension RetentionReport {
             ("cancelled", .integer(Int64(hygiene.cancelled))), ("fully_refunded", .integer(Int64(hygiene.fullyRefunded))),
             ("zero_value", .integer(Int64(hygiene.zeroValue))), ("test", .integer(Int64(hygiene.testOrders))),
             ("other_currency", .integer(Int64(hygiene.otherCurrency))), ("merged_profiles", .integer(Int64(hygiene.mergedProfiles))),
+            ("outside_cut", .integer(Int64(hygiene.outsideCut))),
         ])
+    }
+
+    /// `{"kind": "segment", "name": "vip"}`, `{"kind": "tenure", "min_days": 0, "max_days": 90, "as_of": "2026-12-31"}`,
+    /// `{"kind": "loyalty_members", "members": true}`.
+    private static func cutJSON(_ cut: Cut) -> JSONValue {
+        switch cut {
+        case .segment(let name): .object([("kind", .string("segment")), ("name", .string(name))])
+        case .channel(let name): .object([("kind", .string("channel")), ("name", .string(name))])
+        case .category(let name): .object([("kind", .string("category")), ("name", .string(name))])
+        case .tenure(let days, let asOf):
+            .object([
+                ("kind", .string("tenure")), ("min_days", .integer(Int64(days.lowerBound))),
+                ("max_days", .integer(Int64(days.upperBound))), ("as_of", .string(asOf.iso)),
+            ])
+        case .loyaltyMembers(let members): .object([("kind", .string("loyalty_members")), ("members", .bool(members))])
+        }
     }
 
     private var behaviourJSON: JSONValue {

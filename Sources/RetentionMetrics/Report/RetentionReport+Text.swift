@@ -14,7 +14,9 @@ extension RetentionReport {
         var out = ""
         func line(_ text: String = "") { out += text + "\n" }
         line("Retention report, \(currency.code), \(from.iso) to \(options.to.iso) (orders after it are not seen)")
-        line("Orders: \(hygiene.ordersCounted) counted of \(hygiene.ordersGiven) (cancelled \(hygiene.cancelled), refunded in full \(hygiene.fullyRefunded), zero value \(hygiene.zeroValue), test \(hygiene.testOrders), other currencies \(hygiene.otherCurrency))")
+        for note in scope { line(note.prefix(1).uppercased() + note.dropFirst()) }
+        let outside = options.cut == nil ? "" : ", outside the cut \(hygiene.outsideCut)"
+        line("Orders: \(hygiene.ordersCounted) counted of \(hygiene.ordersGiven) (cancelled \(hygiene.cancelled), refunded in full \(hygiene.fullyRefunded), zero value \(hygiene.zeroValue), test \(hygiene.testOrders), other currencies \(hygiene.otherCurrency)\(outside))")
         line()
         line("Purchase behaviour")
         line("  customers \(behaviour.customers), orders \(behaviour.orders), revenue \(money(behaviour.revenue))")

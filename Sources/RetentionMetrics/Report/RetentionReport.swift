@@ -14,7 +14,9 @@ import RetentionKit
 public struct RetentionReport: Sendable {
     /// What the report covers and how.
     public struct Options: Hashable, Sendable {
-        /// The first day of the periods; nil for the first counted order's.
+        /// The first day of the periods; nil for the first counted order's (with a ``cut``,
+        /// from ``RetentionReport/init(stored:currency:rules:options:)``, the whole store's
+        /// first order's, so the cut's periods line up with the whole store's).
         public var from: Day?
         /// The observation end: orders after it are not seen.
         public var to: Day
@@ -30,11 +32,18 @@ public struct RetentionReport: Sendable {
         public var forecast: ForecastOptions
         /// What a point is worth; without it liability is left out (points are still counted).
         public var pointValue: PointValue?
+        /// The slice of the store the report covers; nil for all of it.
+        /// ``RetentionReport/init(stored:currency:rules:options:)`` applies it to orders and
+        /// to everything else it counts (points, tiers, answers, tickets, campaigns), keeping
+        /// the customers with an order in the cut. ``RetentionReport/init(history:ledger:tiers:answers:tickets:exposures:options:)``
+        /// only names it in the report: build that history, and pick those ledgers, with the same cut.
+        public var cut: Cut?
 
         public init(
             from: Day? = nil, to: Day, period: CalendarPeriod = .quarter, cohortPeriod: CalendarPeriod = .month,
             counting: CustomerDefinition = .standard, secondPurchaseDays: Int = 90,
-            forecast: ForecastOptions = ForecastOptions(purchaseHorizon: 90), pointValue: PointValue? = nil
+            forecast: ForecastOptions = ForecastOptions(purchaseHorizon: 90), pointValue: PointValue? = nil,
+            cut: Cut? = nil
         ) {
             self.from = from
             self.to = to
@@ -44,11 +53,15 @@ public struct RetentionReport: Sendable {
             self.secondPurchaseDays = secondPurchaseDays
             self.forecast = forecast
             self.pointValue = pointValue
+            self.cut = cut
         }
     }
 
     /// The options the report was made with.
     public let options: Options
+    /// The hygiene rules the orders were cleaned by (``HygieneRules/switchedOff`` names those
+    /// the report says were off).
+    public let rules: HygieneRules
     /// The currency of every amount.
     public let currency: Currency
     /// The first day of the periods.
@@ -102,10 +115,22 @@ public struct RetentionReport: Sendable {
         history: OrderHistory, ledger: PointsLedger?, tiers: [String?], answers: [FeedbackAnswer] = [],
         tickets: [SupportTicket] = [], exposures: [CampaignExposure] = [], options: Options
     ) throws(MetricsError) {
+        try self.init(
+            history: history, ledger: ledger, tiers: tiers, answers: answers, tickets: tickets, exposures: exposures,
+            options: options, firstDay: nil)
+    }
+
+    /// `firstDay`: where the periods start when ``Options/from`` is nil; nil for the history's
+    /// first counted order.
+    private init(
+        history: OrderHistory, ledger: PointsLedger?, tiers: [String?], answers: [FeedbackAnswer],
+        tickets: [SupportTicket], exposures: [CampaignExposure], options: Options, firstDay: Day?
+    ) throws(MetricsError) {
         self.options = options
+        rules = history.rules
         currency = history.currency
         hygiene = history.report
-        let from = options.from ?? history.firstOrderDay ?? options.to
+        let from = options.from ?? firstDay ?? history.firstOrderDay ?? options.to
         guard from <= options.to else {
             throw MetricsError(.badArgument, "the report runs from \(from.iso) to \(options.to.iso), which ends before it starts; give an earlier --from or a later --to")
         }
@@ -156,15 +181,37 @@ public struct RetentionReport: Sendable {
     }
 
     /// A report over a store's customers in one currency (orders in others are left out and
-    /// counted in ``HygieneReport/otherCurrency``).
+    /// counted in ``HygieneReport/otherCurrency``), over the slice ``Options/cut`` names if any:
+    /// then only the customers with a counted order in the cut bring their points, tier,
+    /// answers, tickets and campaign contacts.
     public init(stored customers: [StoredCustomer], currency: Currency, rules: HygieneRules = HygieneRules(), options: Options)
         throws(MetricsError)
     {
+        let history = try OrderHistory(stored: customers, currency: currency, rules: rules, cut: options.cut)
+        var inCut = customers
+        var firstDay: Day? = nil
+        if options.cut != nil {
+            firstDay = customers.lazy.filter { $0.mergedInto == nil }
+                .flatMap { $0.orders.lazy.filter { $0.order.currency == currency && !$0.isClosed }.map(\.day) }.min()
+            let kept = Set(history.customerIDs)
+            // A merged profile's points are its survivor's, so it goes where its survivor goes.
+            inCut = customers.filter { kept.contains(history.survivor(of: $0.mergedInto ?? $0.profile.id)) }
+        }
         try self.init(
-            history: try OrderHistory(stored: customers, currency: currency, rules: rules),
-            ledger: PointsLedger(stored: customers),
-            tiers: customers.filter { $0.mergedInto == nil }.map(\.tier), answers: FeedbackAnswer.answers(of: customers),
-            tickets: SupportTicket.tickets(of: customers), exposures: CampaignExposure.exposures(of: customers), options: options)
+            history: history,
+            ledger: PointsLedger(stored: inCut),
+            tiers: inCut.filter { $0.mergedInto == nil }.map(\.tier), answers: FeedbackAnswer.answers(of: inCut),
+            tickets: SupportTicket.tickets(of: inCut), exposures: CampaignExposure.exposures(of: inCut), options: options,
+            firstDay: firstDay)
+    }
+
+    /// What the report covers beyond the whole store under every hygiene rule, in words: the
+    /// cut, and the rules that were off. Empty for a default report.
+    public var scope: [String] {
+        var notes: [String] = []
+        if let cut = options.cut { notes.append("cut: \(cut)") }
+        if !rules.switchedOff.isEmpty { notes.append("hygiene rules off: \(rules.switchedOff.joined(separator: ", "))") }
+        return notes
     }
 }
 
