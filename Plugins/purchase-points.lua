@@ -26,7 +26,7 @@ end
 
 ---@param event Event
 ---@param customer Customer
----@return Award[]
+---@return Award[]|string
 local function earn(event, customer)
   if event.type ~= "order_placed" then return nil end
   local order = event.order
@@ -43,6 +43,9 @@ local function earn(event, customer)
   end
   if FIRST_ORDER_BONUS > 0 and customer.order_count == 0 then
     awards[#awards + 1] = { points = FIRST_ORDER_BONUS, reason = "first order bonus" }
+  end
+  if #awards == 0 then
+    return "order " .. order.id .. " has too little to earn on after discounts, gift cards and points (" .. weighted .. " minor units weighted)"
   end
   return awards
 end

@@ -16,11 +16,13 @@ local WITH_MEDIA = retention.config("review_points.with_media_points", 50)
 
 ---@param event Event
 ---@param customer Customer
----@return Award[]?
+---@return Award[]|string|nil
 local function earn(event, customer)
   if event.type ~= "review_posted" then return nil end
   local review = event.review
-  if customer.rewarded_review_skus[review.sku] then return nil end
+  if customer.rewarded_review_skus[review.sku] then
+    return "a review of " .. review.sku .. " was rewarded already (one per product)"
+  end
   local points = review.has_media and WITH_MEDIA or POINTS
   if points <= 0 then return nil end
   return { { points = points, reason = review.has_media and "review with photo or video" or "review", pending_days = 0 } }

@@ -204,7 +204,7 @@
 ---@field version? string|integer         recorded on ledger entries (default: a hash of the source)
 ---@field priority? integer               higher earns first; 0 by default
 ---@field description? string
----@field earn? fun(event: Event, customer: Customer): Award[]?
+---@field earn? fun(event: Event, customer: Customer): Award[]|string|nil   awards, nil, or a note saying why nothing is earned
 ---@field earn_on? string[]               the event types `earn` answers; the engine skips the call for others
 ---@field tiers? string[]                 lowest first; required with `tier`
 ---@field earn_multipliers? table<string, integer>   percent by tier, on order lines

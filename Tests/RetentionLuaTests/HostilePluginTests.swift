@@ -53,9 +53,9 @@ struct HostilePluginTests {
             """, code: .hookFailed, hook: "segments.doomed", message: "segment exploded for"),
         Case(name: "a wrong return type", source: header + """
             return { name = "hostile-result", api = 1, earn = function(event, customer)
-              if ARMED and customer.id == TARGET and event.type == "order_placed" then return "lots" end
+              if ARMED and customer.id == TARGET and event.type == "order_placed" then return 42 end
             end }
-            """, code: .badResult, hook: "earn", message: "expected a list of awards, got the string \"lots\""),
+            """, code: .badResult, hook: "earn", message: "expected a list of awards, nil or a note, got the integer 42"),
         Case(name: "writes to customer", source: header + """
             return { name = "hostile-write", api = 1, earn = function(event, customer)
               -- Overwriting a field stays local to this call: other plugins still see the truth.

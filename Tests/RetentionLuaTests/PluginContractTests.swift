@@ -82,7 +82,9 @@ struct PluginContractTests {
         ("{ { points = 10, reason = 'x', bonus = true } }", "[1].bonus: unknown field"),
         ("{ { points = 10, reason = 'x', lines = { 3, 3 } } }", "[1].lines: the lines add up to 6 points, the award is 10"),
         ("{ { points = 10, reason = 'x', lines = { 10 } } }", "[1].lines: expected a list of 2 integers"),
-        ("{ points = 10, reason = 'x' }", "expected a list of awards, got a table"),
+        ("{ points = 10, reason = 'x' }", "expected a list of awards, nil or a note, got a table"),
+        ("''", "expected a non-empty note of at most 200 characters, got the string \"\""),
+        ("string.rep('x', 201)", "expected a non-empty note of at most 200 characters"),
         ("{ { points = 1e12, reason = 'x' } }", "[1].points: expected an integer, got the float"),
         ("{ { points = 1000000000000, reason = 'x' } }", "[1].points: 1000000000000 is out of range (1...100000000)"),
     ])
@@ -101,6 +103,15 @@ struct PluginContractTests {
         let entries = try #require(outcome.decisions).entries.map(\.entry)
         #expect(entries.map(\.points.value) == [30, 5])
         #expect(entries[0].source.lines == ["A", "B"])
+    }
+
+    @Test("earn may say why it awards nothing: the note is in the engine's explanation, and nothing is applied")
+    func earnNote() throws {
+        let outcome = try Self.earnResult("'order 1 is below the 50.00 minimum'")
+        let decisions = try #require(outcome.decisions)
+        #expect(decisions.entries.isEmpty)
+        #expect(decisions.explanation.map(\.note) == ["order 1 is below the 50.00 minimum"])
+        #expect(decisions.explanation.map(\.rule) == ["rule"])
     }
 
     @Test("Bad tier, segment and trigger results name the hook")
@@ -194,6 +205,7 @@ struct PluginContractTests {
         _ = engine.apply(try EventParser.parse(#"{"id": "c1", "type": "customer_created", "at": "2025-01-01T00:00:00Z", "customer": {"id": "ana"}}"#))
         let order = engine.apply(try EventParser.parse(#"{"id": "o1", "type": "order_placed", "at": "2025-01-02T00:00:00Z", "order": {"id": "1", "customer_id": "ana", "currency": "USD", "total": "10.00", "lines": [{"sku": "A", "quantity": 1, "unit_price": "10.00"}]}}"#))
         #expect(order.decisions?.entries.isEmpty == true)
+        #expect(order.decisions?.explanation.map(\.note) == [LuaPlugins.notAskedNote])
         #expect(order.decisions?.campaignActions.map(\.reason) == ["order_placed"])
         let review = engine.apply(try EventParser.parse(#"{"id": "r1", "type": "review_posted", "at": "2025-01-03T00:00:00Z", "review": {"id": "r1", "customer_id": "ana", "sku": "A", "rating": 5}}"#))
         #expect(review.decisions?.entries.map(\.entry.source.reason) == ["review_posted"])

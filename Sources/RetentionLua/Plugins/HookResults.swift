@@ -17,9 +17,20 @@ enum HookResults {
 
     static let awardFields: Set<String> = ["points", "reason", "pending_days", "lines", "campaign"]
 
-    /// `earn`'s result: a list of awards (or nil for none).
-    static func awards(_ value: LuaValue, orderLines: Int?) throws(Bad) -> [Award] {
-        let list = try list(value, what: "a list of awards", example: "return { { points = 10, reason = \"purchase\" } }")
+    /// `earn`'s result: a list of awards, nil for none, or a string saying why there are none
+    /// (the note `retention-host explain` shows).
+    static func decision(_ value: LuaValue, orderLines: Int?) throws(Bad) -> RuleDecision {
+        guard case .string(let note) = value else { return RuleDecision(awards: try awards(value, orderLines: orderLines)) }
+        guard !note.isEmpty, note.count <= maximumReasonLength else {
+            throw Bad(field: nil, message: "expected a non-empty note of at most \(maximumReasonLength) characters, got \(describe(value))",
+                      hint: "return a short sentence saying why nothing is earned (\"a review of MUG was rewarded already\"), or nil")
+        }
+        return RuleDecision(awards: [], note: note)
+    }
+
+    /// A list of awards (or nil for none).
+    private static func awards(_ value: LuaValue, orderLines: Int?) throws(Bad) -> [Award] {
+        let list = try list(value, what: "a list of awards, nil or a note", example: "return { { points = 10, reason = \"purchase\" } }")
         var awards: [Award] = []
         awards.reserveCapacity(list.count)
         for (index, item) in list.enumerated() {

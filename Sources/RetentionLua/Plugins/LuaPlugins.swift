@@ -17,6 +17,11 @@ import RetentionKit
 /// segments unite, triggers concatenate. Two plugins with one name, two defining `tier`, one
 /// segment defined twice, or an unknown `api` are load errors. See `Documentation/LuaPlugins.md`.
 public struct LuaPlugins: Sendable {
+    /// The note of an `earn` hook the engine did not call because the plugin's `earn_on` leaves
+    /// the event's type out (``RuleOutcome/note``), so an explanation can tell "not asked" from
+    /// "asked, and awarded nothing".
+    public static let notAskedNote = "not asked: the plugin's earn_on leaves this event type out"
+
     /// A plugin's source text and the file name it goes by.
     public struct Source: Sendable, Hashable {
         /// The name errors and tracebacks show: the file's path, or a name of your choosing.

@@ -16,16 +16,15 @@ struct LuaEarningRule: EarningRule {
 
     func awards(for event: Event, customer: CustomerView, program: Program) throws -> RuleDecision {
         // An event the plugin says it does not answer earns nothing, as a call returning nil would.
-        if let answers, !answers.contains(event.type) { return RuleDecision(awards: []) }
+        if let answers, !answers.contains(event.type) { return RuleDecision(awards: [], note: LuaPlugins.notAskedNote) }
         var orderLines: Int?
         if case .orderPlaced(let order) = event.payload { orderLines = order.lines.count }
-        let awards = try host.call(hook, seed: event.id) { arguments in
+        return try host.call(hook, seed: event.id) { arguments in
             arguments.append(EventArgument(event: event, program: program))
             arguments.append(CustomerArgument(view: customer))
         } checkedBy: { (result) throws(HookResults.Bad) in
-            try HookResults.awards(result, orderLines: orderLines)
+            try HookResults.decision(result, orderLines: orderLines)
         }
-        return RuleDecision(awards: awards)
     }
 }
 
