@@ -1,10 +1,14 @@
 /// Converts Shopify's orders export (CSV, one row per line item; the order's fields on its
-/// first row) to events. Columns are found by name; these are read: `Name`, `Email`,
-/// `Financial Status`, `Paid at`, `Currency`, `Shipping`, `Taxes`, `Total`, `Discount Amount`,
-/// `Created at`, `Lineitem quantity`, `Lineitem name`, `Lineitem price`, `Lineitem sku`,
-/// `Cancelled at`, `Refunded Amount`, `Source`; the others are ignored.
+/// first row) to events. Columns are found by name; these are read: `Name`, `Email`, `Phone`,
+/// `Billing Phone`, `Financial Status`, `Paid at`, `Currency`, `Shipping`, `Taxes`, `Total`,
+/// `Discount Amount`, `Created at`, `Lineitem quantity`, `Lineitem name`, `Lineitem price`,
+/// `Lineitem sku`, `Cancelled at`, `Refunded Amount`, `Source`; the others are ignored.
 ///
 /// - A customer is their e-mail address, lower-cased: `customer_created` at their first order.
+///   An order without an e-mail (cash-on-delivery and phone-order stores export many) goes to
+///   the customer whose orders with an e-mail carry the same phone (`Phone`, else `Billing
+///   Phone`; digits and a leading +), or else to a customer known by that phone, with the
+///   phone as id and in the `phone` attribute.
 /// - Each order becomes `order_placed` at `Created at` (lines by SKU, or by name without one;
 ///   shipping, taxes and the discount amount as given; `Source` as the channel), then
 ///   `order_paid` at `Paid at` when the status says it was paid, `order_cancelled` at
@@ -22,7 +26,7 @@ public enum ShopifyOrdersImport {
 
     /// Why a row was not used.
     public enum SkipReason: String, Hashable, Sendable, CaseIterable, Comparable {
-        case noEmail = "no customer e-mail (a guest or POS sale)"
+        case noCustomer = "no customer e-mail or phone (a guest or POS sale)"
         case malformed = "a row that does not parse (quantity, price, money or date)"
         case orderRefused = "another row of an order left out (its currency, total, date or a line did not parse)"
 
@@ -66,6 +70,13 @@ public enum ShopifyOrdersImport {
         func add(_ id: String, _ at: Timestamp, _ payload: EventPayload) {
             events.append((at, events.count, Event(id: id, at: at, payload: payload)))
         }
+        // The e-mail of each phone that orders with both carry, the first such order's.
+        var emailOfPhone: [String: String] = [:]
+        for (_, rows) in groups {
+            guard let first = rows.first else { continue }
+            let email = field(first, "Email", column).lowercased()
+            if !email.isEmpty, let phone = phone(first, column), emailOfPhone[phone] == nil { emailOfPhone[phone] = email }
+        }
         var known: Set<String> = []
         var withoutOffset = 0
         func timestamp(_ text: String) -> Timestamp? {
@@ -78,8 +89,9 @@ public enum ShopifyOrdersImport {
             guard let first = rows.first else { continue }
             func get(_ key: String) -> String { field(first, key, column) }
             let email = get("Email").lowercased()
-            guard !email.isEmpty else {
-                report.skip(.noEmail, line: first.line, count: rows.count)
+            let phone = phone(first, column)
+            guard let customer = email.isEmpty ? phone.map({ emailOfPhone[$0] ?? $0 }) : email else {
+                report.skip(.noCustomer, line: first.line, count: rows.count)
                 continue
             }
             guard let currency = try? Currency(code: get("Currency")), let created = timestamp(get("Created at")),
@@ -109,27 +121,29 @@ public enum ShopifyOrdersImport {
                 continue
             }
             report.rowsUsed += rows.count
-            if known.insert(email).inserted {
+            if known.insert(customer).inserted {
                 report.customers += 1
-                add("customer-\(email)", created, .customerCreated(CustomerProfile(id: email, email: email)))
+                let byPhone = customer == phone && email.isEmpty
+                add("customer-\(customer)", created, .customerCreated(CustomerProfile(
+                    id: customer, email: byPhone ? nil : customer, attributes: phone.map { ["phone": .string($0)] })))
             }
             let source = get("Source")
             add("order-\(name)", created, .orderPlaced(Order(
-                id: name, customerID: email, currency: currency, channel: source.isEmpty ? nil : source, lines: lines,
+                id: name, customerID: customer, currency: currency, channel: source.isEmpty ? nil : source, lines: lines,
                 shipping: money(get("Shipping"), currency), tax: money(get("Taxes"), currency),
                 discount: money(get("Discount Amount"), currency), total: total)))
             report.orders += 1
             let status = get("Financial Status").lowercased()
             let paid = max(created, timestamp(get("Paid at")) ?? created)
             if ["paid", "partially_refunded", "refunded", "partially_paid"].contains(status) {
-                add("paid-\(name)", paid, .orderPaid(OrderReference(orderID: name, customerID: email)))
+                add("paid-\(name)", paid, .orderPaid(OrderReference(orderID: name, customerID: customer)))
             }
             if let cancelled = timestamp(get("Cancelled at")) ?? (status == "voided" ? created : nil) {
-                add("cancelled-\(name)", max(created, cancelled), .orderCancelled(OrderReference(orderID: name, customerID: email)))
+                add("cancelled-\(name)", max(created, cancelled), .orderCancelled(OrderReference(orderID: name, customerID: customer)))
                 report.cancellations += 1
             } else if let refunded = money(get("Refunded Amount"), currency), refunded.minorUnits > 0 {
                 let amount = Money(minorUnits: min(refunded.minorUnits, total.minorUnits), currency: currency)
-                add("refunded-\(name)", paid, .orderRefunded(OrderRefund(orderID: name, customerID: email, amount: amount)))
+                add("refunded-\(name)", paid, .orderRefunded(OrderRefund(orderID: name, customerID: customer, amount: amount)))
                 report.refunds += 1
             }
         }
@@ -140,6 +154,18 @@ public enum ShopifyOrdersImport {
         }
         events.sort { ($0.at, $0.sequence) < ($1.at, $1.sequence) }
         return (events.map(\.event), report)
+    }
+
+    /// The customer's phone on the order (`Phone`, else `Billing Phone`): its digits, with a
+    /// leading + kept; nil when there are fewer than six digits.
+    private static func phone(_ record: CSVRecords.Record, _ column: [String: Int]) -> String? {
+        for name in ["Phone", "Billing Phone"] {
+            let text = field(record, name, column)
+            let digits = text.filter { $0.isASCII && $0.isNumber }
+            guard digits.count >= 6 else { continue }
+            return (text.drop { $0 == "'" || $0 == " " }.first == "+" ? "+" : "") + digits
+        }
+        return nil
     }
 
     private static func field(_ record: CSVRecords.Record, _ name: String, _ column: [String: Int]) -> String {
