@@ -39,10 +39,12 @@ struct BalancesCommand: ParsableCommand {
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        print("customer            available   pending  lifetime  tier        segments")
+        // The id column fits the longest id (e-mail addresses and phone numbers are ids after an import).
+        let width = max(18, balances.map(\.customerID.count).max() ?? 0)
+        print("customer".padding(toLength: width, withPad: " ", startingAt: 0) + "  available   pending  lifetime  tier        segments")
         for b in balances {
             print(
-                b.customerID.padding(toLength: 18, withPad: " ", startingAt: 0), String(format: "%10lld %9lld %9lld", b.available, b.pending, b.lifetimeEarned),
+                b.customerID.padding(toLength: width, withPad: " ", startingAt: 0), String(format: "%10lld %9lld %9lld", b.available, b.pending, b.lifetimeEarned),
                 " ", (b.tier ?? "-").padding(toLength: 10, withPad: " ", startingAt: 0), b.segments.joined(separator: ","))
         }
     }
