@@ -29,7 +29,7 @@ struct BalancesCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let balances = try store.open(mustExist: true).balances(customerID: customer)
+        let balances = try store.openForReading().balances(customerID: customer)
         if json {
             let rows: [[String: Any]] = balances.map {
                 ["customer_id": $0.customerID, "as_of": $0.asOf.iso, "available": $0.available, "pending": $0.pending,

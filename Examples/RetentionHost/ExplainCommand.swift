@@ -51,7 +51,7 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         if let event, !events.isEmpty { return try explainByReplay(event) }
-        guard let record = try store.open(mustExist: true).customers([customer]).first else {
+        guard let record = try store.openForReading().customers([customer]).first else {
             throw ValidationError("the store \(store) has no customer '\(customer)'; `retention-host balances` lists them")
         }
         let stored = try StoredCustomer(decoding: record)

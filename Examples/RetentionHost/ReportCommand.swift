@@ -66,7 +66,7 @@ struct ReportCommand: ParsableCommand {
     var scope: ReportScopeOptions
 
     func run() throws {
-        let opened = try store.open(mustExist: true)
+        let opened = try store.openForReading()
         let state = try opened.load()
         let customers = try state.customers.map { (record) throws(StoreError) in try StoredCustomer(decoding: record) }
         let currency = try self.currency.map { try Currency(code: $0) } ?? Self.mostCommonCurrency(customers) ?? .usd

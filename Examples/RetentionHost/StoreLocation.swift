@@ -23,6 +23,17 @@ struct StoreLocation: ExpressibleByArgument, CustomStringConvertible {
         return parts.string ?? text
     }
 
+    /// Opens an existing store for a command that only reads it (balances, report, explain). A
+    /// SQLite file that cannot be opened writable (a read-only mount, a backup) is opened for
+    /// reading only.
+    func openForReading() throws -> any RetentionStore {
+        do {
+            return try open(mustExist: true)
+        } catch let error as StoreError where error.code == .readOnly && !isPostgres {
+            return try SQLiteStore(readingOnly: text)
+        }
+    }
+
     /// Opens the store; a SQLite file is created unless `mustExist`.
     func open(mustExist: Bool = false) throws -> any RetentionStore {
         if isPostgres {

@@ -21,12 +21,15 @@ import RetentionKit
 public final class SQLiteStore: RetentionStore {
     /// The database file.
     public let path: String
-    private let pool: DatabasePool
+    /// Whether the store was opened with ``init(readingOnly:)``.
+    public let isReadOnly: Bool
+    private let pool: any DatabaseWriter
 
     /// Opens (creating or migrating) the database at `path`. `busyTimeout` is how long a
     /// writer waits for another process's transaction before giving up.
     public init(path: String, busyTimeout: TimeInterval = 30) throws(StoreError) {
         self.path = path
+        isReadOnly = false
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "RetentionSQLite"
@@ -54,11 +57,67 @@ public final class SQLiteStore: RetentionStore {
         }
     }
 
+    /// Opens an existing database for reading only: a store on a read-only mount (a backup, a
+    /// snapshot, a replica's volume) can still be reported on. Nothing is migrated; a commit
+    /// throws ``StoreError/Code-swift.struct/readOnly``.
+    ///
+    /// A WAL database needs its shared-memory file to be read; where that cannot be created (a
+    /// read-only filesystem), the file is opened as immutable, which is right only while nothing
+    /// writes it (as on such a mount).
+    ///
+    /// - Throws: ``StoreError`` when there is no database at `path`, when it was written by a
+    ///   newer RetentionKit, or when an older one wrote it (open it writable once to migrate it).
+    public init(readingOnly path: String) throws(StoreError) {
+        self.path = path
+        isReadOnly = true
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(.failed, message: "no database at \(path)", hint: "check the path; a read-only store is never created")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.label = "RetentionSQLite"
+        let migrator = SQLiteSchema.migrator
+        func open(_ location: String) throws -> DatabaseQueue {
+            let queue = try DatabaseQueue(path: location, configuration: configuration)
+            _ = try queue.read { db in try migrator.appliedIdentifiers(db) }
+            return queue
+        }
+        do {
+            do {
+                pool = try open(path)
+            } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY].contains(error.resultCode) {
+                // Percent-encode what a URI gives meaning to, so any path stays one path.
+                var allowed = CharacterSet.urlPathAllowed
+                allowed.remove(charactersIn: "?#%")
+                let encoded = path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
+                pool = try open("file:\(encoded)?immutable=1")
+            }
+            let applied = try pool.read { db in try migrator.appliedIdentifiers(db) }
+            let known = Set(migrator.migrations)
+            if !applied.isSubset(of: known) {
+                throw StoreError(
+                    .newerSchema,
+                    message: "\(path) was written by a newer RetentionKit (schema migrations this one does not know: \(applied.subtracting(known).sorted().joined(separator: ", ")))",
+                    hint: "read it with that RetentionKit or a later one")
+            }
+            if applied != known {
+                throw StoreError(
+                    .readOnly,
+                    message: "\(path) was written by an older RetentionKit and needs migrating, which reading only cannot do",
+                    hint: "open it once where it is writable (any retention-host command does), then read it here")
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.storeError(error, path: path, doing: "opening the database to read")
+        }
+    }
+
     /// Applies the migrations this RetentionKit knows. Two processes opening a new database at
     /// once both find it unmigrated, and the one that loses the race fails creating a table the
     /// other has just made; it then finds the migrations applied (or goes on from where the
     /// other got to) instead of failing.
-    private static func migrate(_ pool: DatabasePool, with migrator: DatabaseMigrator) throws {
+    private static func migrate(_ pool: any DatabaseWriter, with migrator: DatabaseMigrator) throws {
         var attempts = 0
         while true {
             let before = try pool.read { db in try migrator.appliedIdentifiers(db) }

@@ -64,7 +64,7 @@ struct FilesystemFaultTests {
     }
 
     @Test(
-        "The filesystem is remounted read-only between runs: a clear error naming the store, nothing changed, and once writable a rerun ends where an uninterrupted replay does",
+        "The filesystem is remounted read-only between runs: replay fails clearly naming the store, balances and report still read it, nothing changed, and once writable a rerun ends where an uninterrupted replay does",
         .enabled(if: enabled, "needs root and tmpfs mounts (CI and the development machine have both)"))
     func filesystemReadOnly() throws {
         let reference = try CrashTests.reference.get()
@@ -84,6 +84,13 @@ struct FilesystemFaultTests {
         #expect(refused.status == 1, "\(refused.standardOutput)\(refused.standardError)")
         #expect(refused.standardError.contains(path), "\(refused.standardError)")
         #expect(refused.standardError.contains("read-only") || refused.standardError.contains("writable"), "\(refused.standardError)")
+        // The commands that only read still work on the read-only mount.
+        let balances = try Host.run(["balances", "--store", path, "--json"])
+        #expect(balances.status == 0, "\(balances.standardError)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(balances.standardOutput.utf8)) as? [[String: Any]])
+        #expect(rows.count == before.balances.count)
+        let report = try Host.run(["report", "--store", path])
+        #expect(report.status == 0 && report.standardOutput.contains("Purchase behaviour"), "\(report.standardError)")
         try filesystem.remount(readOnly: false)
         #expect(try CrashTests.Snapshot(path) == before, "the refused run changed the store")
         let last = try Host.run(CrashTests.arguments(store: path, batch: 100))

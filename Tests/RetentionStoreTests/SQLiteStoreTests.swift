@@ -35,6 +35,43 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("A store opened for reading only reads what the writable one does, refuses commits, and is never created")
+    func readingOnly() throws {
+        let path = StoreKind.temporaryPath("read-only.sqlite")
+        let events = try StoreContractTests.history(customers: 20)
+        let writable = try SQLiteStore(path: path)
+        let engine = try StoredEngine(store: writable, program: StoreContractTests.program, rules: try StoreContractTests.rules())
+        _ = try engine.apply(Array(events.prefix(events.count / 2)))
+        let reader = try SQLiteStore(readingOnly: path)
+        #expect(reader.isReadOnly && !writable.isReadOnly)
+        #expect(try reader.balances(customerID: nil) == writable.balances(customerID: nil))
+        #expect(try reader.eventCounts() == writable.eventCounts())
+        // A commit through the read-only store fails whole; the writable store goes on.
+        let refused = try StoredEngine(store: reader, program: StoreContractTests.program, rules: try StoreContractTests.rules())
+        let error = #expect(throws: StoreError.self) { try refused.apply(Array(events.suffix(events.count / 2))) }
+        #expect(error?.code == .readOnly)
+        #expect(error?.description.contains(path) == true)
+        #expect(try reader.eventCounts() == writable.eventCounts())
+
+        let missing = StoreKind.temporaryPath("never-created.sqlite")
+        #expect(throws: StoreError.self) { try SQLiteStore(readingOnly: missing) }
+        #expect(!FileManager.default.fileExists(atPath: missing))
+    }
+
+    @Test("A database an older RetentionKit wrote cannot be read without migrating, and says where to migrate it")
+    func readingOnlyNeedsCurrentSchema() throws {
+        let path = StoreKind.temporaryPath("older.sqlite")
+        _ = try SQLiteStore(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = (SELECT MAX(identifier) FROM grdb_migrations)")
+        }
+        try queue.close()
+        let error = #expect(throws: StoreError.self) { try SQLiteStore(readingOnly: path) }
+        #expect(error?.description.contains("older RetentionKit") == true)
+        #expect(error?.description.contains("open it once where it is writable") == true)
+    }
+
     @Test("A file that is not a database is refused with a clear error")
     func notADatabase() throws {
         let path = StoreKind.temporaryPath("garbage.sqlite")
