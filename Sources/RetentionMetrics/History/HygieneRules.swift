@@ -30,67 +30,38 @@ public struct HygieneRules: Hashable, Sendable {
     /// Every rule off: every order counts as placed, at its full total.
     public static var none: HygieneRules {
         var rules = HygieneRules()
-        rules.skipCancelled = false
-        rules.skipFullyRefunded = false
-        rules.subtractRefunds = false
-        rules.skipZeroValue = false
-        rules.skipTestOrders = false
-        rules.mergeDuplicateProfiles = false
-        rules.refundsToOrderPeriod = false
+        for (_, rule) in rulesByName { rules[keyPath: rule] = false }
         return rules
     }
 
     /// Every rule by the name a host's options use, in the order of the table in
     /// Documentation/Metrics.md.
-    public static let names = [
-        "skip-cancelled", "skip-fully-refunded", "subtract-refunds", "skip-zero-value", "skip-test-orders",
-        "merge-duplicate-profiles", "refunds-to-order-period",
-    ]
+    public static var names: [String] { rulesByName.map(\.name) }
 
     /// The names of the rules that are off, in the order of ``names``.
     public var switchedOff: [String] {
-        Self.names.filter { self[rule: $0] == false }
+        Self.rulesByName.filter { !self[keyPath: $0.rule] }.map(\.name)
     }
 
     /// These rules with the named one switched off.
     ///
     /// - Throws: ``MetricsError`` when no rule has that name; the message lists the names.
     public func switchingOff(_ name: String) throws(MetricsError) -> HygieneRules {
-        guard self[rule: name] != nil else {
+        guard let rule = Self.rulesByName.first(where: { $0.name == name })?.rule else {
             throw MetricsError(.badArgument, "there is no hygiene rule \(name); the rules are \(Self.names.joined(separator: ", "))")
         }
         var rules = self
-        rules[rule: name] = false
+        rules[keyPath: rule] = false
         return rules
     }
 
-    /// The rule of that name (one of ``names``); nil for any other name.
-    private subscript(rule name: String) -> Bool? {
-        get {
-            switch name {
-            case "skip-cancelled": skipCancelled
-            case "skip-fully-refunded": skipFullyRefunded
-            case "subtract-refunds": subtractRefunds
-            case "skip-zero-value": skipZeroValue
-            case "skip-test-orders": skipTestOrders
-            case "merge-duplicate-profiles": mergeDuplicateProfiles
-            case "refunds-to-order-period": refundsToOrderPeriod
-            default: nil
-            }
-        }
-        set {
-            guard let newValue else { return }
-            switch name {
-            case "skip-cancelled": skipCancelled = newValue
-            case "skip-fully-refunded": skipFullyRefunded = newValue
-            case "subtract-refunds": subtractRefunds = newValue
-            case "skip-zero-value": skipZeroValue = newValue
-            case "skip-test-orders": skipTestOrders = newValue
-            case "merge-duplicate-profiles": mergeDuplicateProfiles = newValue
-            case "refunds-to-order-period": refundsToOrderPeriod = newValue
-            default: break
-            }
-        }
+    private static var rulesByName: [(name: String, rule: WritableKeyPath<HygieneRules, Bool>)] {
+        [
+            ("skip-cancelled", \.skipCancelled), ("skip-fully-refunded", \.skipFullyRefunded),
+            ("subtract-refunds", \.subtractRefunds), ("skip-zero-value", \.skipZeroValue),
+            ("skip-test-orders", \.skipTestOrders), ("merge-duplicate-profiles", \.mergeDuplicateProfiles),
+            ("refunds-to-order-period", \.refundsToOrderPeriod),
+        ]
     }
 }
 
