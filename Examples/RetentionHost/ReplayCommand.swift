@@ -19,8 +19,8 @@ struct ReplayCommand: ParsableCommand {
             commit left off. Several replays may write to one store at once. A line that does not \
             parse is reported with its file and line number and skipped; an event the engine \
             refuses is stored as rejected, with the reason. When the store cannot be reached (a \
-            dropped connection, a restarting server), the batch is tried again --retries times; \
-            then the replay stops, and running it again resumes. On a terminal a progress bar \
+            dropped connection, a restarting server), opening it or the batch is tried again \
+            --retries times; then the replay stops, and running it again resumes. On a terminal a progress bar \
             (events done, events per second, time left) runs on standard error; piped, there is none.
 
             --holdout, --campaign-cap and --quiet-days set the campaign guardrails and control \
@@ -70,7 +70,10 @@ struct ReplayCommand: ParsableCommand {
         let configuration = try config.map(ConfigurationFile.read) ?? .nil
         let program = try program.program()
         let luaPlugins = try LuaPlugins(files: files, program: program, configuration: configuration)
-        let engine = try StoredEngine(store: try store.open(), program: program, rules: try luaPlugins.ruleSet().rules)
+        let rules = try luaPlugins.ruleSet().rules
+        // Opening migrates the schema and loads the state: a server restarting meanwhile is
+        // waited for like one restarting mid-batch.
+        let engine = try retryingWhileUnavailable { try StoredEngine(store: try store.open(), program: program, rules: rules) }
         var summary = ReplaySummary()
         var pending: [Event] = []
         // Every file is read first, so the progress bar knows how many lines there are.
@@ -112,14 +115,22 @@ struct ReplayCommand: ParsableCommand {
     /// connection, a restarting server). A batch that fails is not stored, so trying it again
     /// is safe; after `retries` the replay stops, and running it again resumes.
     private func applyRetrying(_ batch: [Event], to engine: StoredEngine, stored summary: ReplaySummary) throws -> [EventOutcome] {
+        do {
+            return try retryingWhileUnavailable { try engine.apply(batch) }
+        } catch let error as StoreError {
+            throw StoppedReplay(error: error, stored: summary.events, store: store.description)
+        }
+    }
+
+    /// Runs `body`, waiting 1, 2, 4… s (at most 30) and running it again while it fails with
+    /// an unavailable store, at most `retries` times; any other error, or the last one, is
+    /// thrown.
+    private func retryingWhileUnavailable<Value>(_ body: () throws -> Value) throws -> Value {
         var attempt = 0
         while true {
             do {
-                return try engine.apply(batch)
-            } catch {
-                guard error.code == .unavailable, attempt < retries else {
-                    throw StoppedReplay(error: error, stored: summary.events, store: store.description)
-                }
+                return try body()
+            } catch let error as StoreError where error.code == .unavailable && attempt < retries {
                 attempt += 1
                 let wait = min(30, 1 << (attempt - 1))
                 FileHandle.standardError.write(Data("retention-host: \(error); trying again in \(wait) s (\(attempt) of \(retries))\n".utf8))
