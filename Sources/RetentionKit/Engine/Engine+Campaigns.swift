@@ -71,7 +71,7 @@ extension Engine {
         let clockTriggers = rules.triggers.filter(\.asksOnClock)
         guard !clockTriggers.isEmpty else { return }
         for position in customerStates.indices where customerStates[position].mergedInto == nil {
-            let view = customerStates[position].view(on: day, program: program)
+            let view = customerView(at: position, on: day)
             for trigger in clockTriggers {
                 let requests: [CampaignRequest]
                 do {

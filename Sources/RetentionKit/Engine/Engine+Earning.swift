@@ -17,7 +17,7 @@ extension Engine {
         guard let position = customerIndex[customerID] else {
             throw EngineError(.unknownCustomer, eventID: cause.id, message: "no customer '\(customerID)'")
         }
-        let view = customerStates[position].view(on: day, program: program)
+        let view = customerView(at: position, on: day)
         var decisions = Decisions()
         var planned: [(rule: any EarningRule, award: Award, key: String)] = []
         for rule in rules.earning {

@@ -9,7 +9,7 @@ extension Engine {
                 .currencyNotAccepted, eventID: event.id,
                 message: "order \(order.id) is in \(order.currency.code); the program accepts \(accepted)")
         }
-        guard customerIndex[order.customerID].map({ customerStates[$0].orders[order.id] == nil }) ?? true else {
+        if let position = customerIndex[order.customerID], readState(at: position, { $0.orders[order.id] != nil }) {
             throw EngineError(.orderExists, eventID: event.id, message: "order \(order.id) was placed before (by an earlier event)")
         }
         return try earn(for: event, customerID: order.customerID, day: day, awardGroup: "order:\(order.id)") { state in

@@ -8,7 +8,7 @@ extension Engine {
         _ position: Int, on day: Day, cause: Event, into decisions: inout Decisions
     ) throws(EngineError) -> CustomerView? {
         guard !rules.segments.isEmpty, customerStates[position].mergedInto == nil else { return nil }
-        var view = customerStates[position].view(on: day, program: program)
+        var view = customerView(at: position, on: day)
         var members: [String] = []
         for segment in rules.segments {
             let member: Bool
@@ -48,7 +48,7 @@ extension Engine {
         _ event: Event, for position: Int, on day: Day, cause: Event, into decisions: inout Decisions, view: CustomerView? = nil
     ) throws(EngineError) {
         guard !rules.triggers.isEmpty else { return }
-        let view = view ?? customerStates[position].view(on: day, program: program)
+        let view = view ?? customerView(at: position, on: day)
         for trigger in rules.triggers {
             let requests: [CampaignRequest]
             do {

@@ -30,8 +30,13 @@ extension Engine {
         }
     }
 
-    private func nextReview(_ position: Int) -> Day? {
-        customerStates[position].nextReviewDay(qualification: program.qualification, tracksTiers: rules.tiers != nil)
+    /// Mutating only to read the state in place (see ``customerView(at:on:)``).
+    private mutating func nextReview(_ position: Int) -> Day? {
+        Self.nextReview(of: &customerStates[position], qualification: program.qualification, tracksTiers: rules.tiers != nil)
+    }
+
+    private static func nextReview(of state: inout CustomerState, qualification: QualificationWindow, tracksTiers: Bool) -> Day? {
+        state.nextReviewDay(qualification: qualification, tracksTiers: tracksTiers)
     }
 
     private mutating func reschedule(_ position: Int) {
@@ -69,7 +74,7 @@ extension Engine {
              customerStates[position].tierSince)
         let assessment: TierAssessment
         do {
-            assessment = try policy.assess(customerStates[position].view(on: day, program: program))
+            assessment = try policy.assess(customerView(at: position, on: day))
         } catch {
             throw EngineError(
                 .rule, eventID: cause.id, message: "tier policy \(policy.name) (version \(policy.version)) failed for customer \(id): \(error)",
