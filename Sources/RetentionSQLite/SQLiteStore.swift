@@ -27,12 +27,35 @@ public final class SQLiteStore: RetentionStore {
 
     /// Opens (creating or migrating) the database at `path`. `busyTimeout` is how long a
     /// writer waits for another process's transaction before giving up.
+    ///
+    /// Opening waits for locks a second at a time and, when that is not enough, closes the file
+    /// and opens it again (with a growing, random pause) until `busyTimeout` has passed: two
+    /// processes creating the same new database at once can each hold what the other waits for,
+    /// and one of them has to let go (see `BusyWait`).
     public init(path: String, busyTimeout: TimeInterval = 30) throws(StoreError) {
         self.path = path
         isReadOnly = false
+        let wait = BusyWait(timeout: busyTimeout)
         var configuration = Configuration()
-        configuration.busyMode = .timeout(busyTimeout)
+        configuration.busyMode = wait.mode
         configuration.label = "RetentionSQLite"
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        var attempt = 0
+        while true {
+            do {
+                pool = try Self.openAndMigrate(path, configuration: configuration)
+                break
+            } catch where error.code == .unavailable && Date() < deadline {
+                attempt += 1
+                Thread.sleep(forTimeInterval: Double.random(in: 0.01...0.05) * Double(min(attempt, 10)))
+            }
+        }
+        wait.opened()
+    }
+
+    /// Opens the database and applies the migrations this RetentionKit knows.
+    private static func openAndMigrate(_ path: String, configuration: Configuration) throws(StoreError) -> DatabasePool {
+        let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
@@ -55,6 +78,7 @@ public final class SQLiteStore: RetentionStore {
         } catch {
             throw Self.storeError(error, path: path, doing: "migrating the schema")
         }
+        return pool
     }
 
     /// Opens an existing database for reading only: a store on a read-only mount (a backup, a

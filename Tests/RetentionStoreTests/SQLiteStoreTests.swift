@@ -81,10 +81,10 @@ struct SQLiteStoreTests {
         #expect(error?.description.contains(path) == true)
     }
 
-    @Test("Processes opening a new database at once all open it: the race to create the tables is nobody's error", arguments: 0..<5)
+    @Test("Processes opening a new database at once all open it: the race to create the tables is nobody's error", arguments: 0..<30)
     func openedAtOnce(round: Int) throws {
         let path = StoreKind.temporaryPath("raced-\(round).sqlite")
-        let openers = 6
+        let openers = 12
         let failures = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: openers) { _ in
             do { _ = try SQLiteStore(path: path) } catch { failures.withLock { $0.append("\(error)") } }
