@@ -89,14 +89,21 @@ struct CustomerState: Sendable, Codable {
         let balance = account.balance(on: max(day, account.today ?? day))
         let average: Double? =
             orderDays.count >= 2 ? Double(orderDays[orderDays.count - 1] - orderDays[0]) / Double(orderDays.count - 1) : nil
-        var qualifyingSpend: [Currency: Int64] = [:]
         var qualifyingOrders = 0
+        // A customer nearly always pays in one currency: its sum is kept aside and the
+        // dictionary (hashing the currency on every order) is only used for the others.
         // Records are read field by field: binding a whole record would copy its order.
+        var main: (currency: Currency, amount: Int64)?
+        var qualifyingSpend: [Currency: Int64] = [:]
         let records = orders.values
         for index in records.indices where !records[index].closed && qualification.contains(records[index].day, on: day) {
-            qualifyingSpend[records[index].order.currency, default: 0] += records[index].order.total.minorUnits - records[index].refunded
+            let currency = records[index].order.currency
+            let amount = records[index].order.total.minorUnits - records[index].refunded
+            if main == nil { main = (currency, 0) }
+            if main?.currency == currency { main?.amount += amount } else { qualifyingSpend[currency, default: 0] += amount }
             qualifyingOrders += 1
         }
+        if let main { qualifyingSpend[main.currency] = main.amount }
         return CustomerView(
             id: profile.id, email: profile.email, createdOn: createdOn, birthday: profile.birthday,
             tags: profile.tags ?? [], attributes: profile.attributes ?? [:], orderCount: orderDays.count, totalSpent: spent,

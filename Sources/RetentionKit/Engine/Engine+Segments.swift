@@ -2,13 +2,17 @@
 /// see the customer as the event left them.
 extension Engine {
     /// Asks every segment definition about the customer on `day`; joins and leaves are decisions.
-    /// Returns the view asked, with the segments the customer is in now.
+    /// Returns the view asked, with the segments the customer is in now. `known` is the view as
+    /// the state is now on `day`, when the caller has it.
     @discardableResult
     mutating func evaluateSegments(
-        _ position: Int, on day: Day, cause: Event, into decisions: inout Decisions
+        _ position: Int, on day: Day, cause: Event, into decisions: inout Decisions, known: CustomerView? = nil
     ) throws(EngineError) -> CustomerView? {
         guard !rules.segments.isEmpty, customerStates[position].mergedInto == nil else { return nil }
-        var view = customerView(at: position, on: day)
+        #if DEBUG
+        if let known { assert(known == customerView(at: position, on: day), "a view kept for segments went out of date") }
+        #endif
+        var view = known ?? customerView(at: position, on: day)
         var members: [String] = []
         for segment in rules.segments {
             let member: Bool

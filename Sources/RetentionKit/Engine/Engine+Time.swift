@@ -13,8 +13,8 @@ extension Engine {
     /// customer's triggers see next), when there are segments.
     mutating func settle(_ position: Int, on day: Day, cause: Event, into decisions: inout Decisions) throws(EngineError) -> CustomerView? {
         try catchUp(position, through: day, cause: cause, into: &decisions)
-        try evaluateTier(position, on: day, cause: cause, into: &decisions)
-        let view = try evaluateSegments(position, on: day, cause: cause, into: &decisions)
+        let tierView = try evaluateTier(position, on: day, cause: cause, into: &decisions)
+        let view = try evaluateSegments(position, on: day, cause: cause, into: &decisions, known: tierView)
         if customerStates[position].reviewedThrough < day { modify(at: position) { $0.reviewedThrough = day } }
         reschedule(position)
         return view
@@ -63,9 +63,12 @@ extension Engine {
     // MARK: - Tiers
 
     /// Asks the tier policy, and moves the customer up at once, or down as the program's
-    /// ``TierDowngrade`` says.
-    private mutating func evaluateTier(_ position: Int, on day: Day, cause: Event, into decisions: inout Decisions) throws(EngineError) {
-        guard let policy = rules.tiers else { return }
+    /// ``TierDowngrade`` says. Returns the view the policy was asked about, brought up to date,
+    /// when nothing but the tier's progress and waiting downgrade changed since (so segments
+    /// can be asked about it without building it again); nil when the tier changed.
+    @discardableResult
+    private mutating func evaluateTier(_ position: Int, on day: Day, cause: Event, into decisions: inout Decisions) throws(EngineError) -> CustomerView? {
+        guard let policy = rules.tiers else { return nil }
         // Only what is needed is read into locals: a copy of the whole state kept alive across
         // the changes below would make every change copy the containers it touches.
         let id = customerStates[position].profile.id
@@ -73,8 +76,9 @@ extension Engine {
             (customerStates[position].tierRank, customerStates[position].tier, customerStates[position].downgradeDue,
              customerStates[position].tierSince)
         let assessment: TierAssessment
+        var view = customerView(at: position, on: day)
         do {
-            assessment = try policy.assess(customerView(at: position, on: day))
+            assessment = try policy.assess(view)
         } catch {
             throw EngineError(
                 .rule, eventID: cause.id, message: "tier policy \(policy.name) (version \(policy.version)) failed for customer \(id): \(error)",
@@ -92,16 +96,18 @@ extension Engine {
             rank = index
         }
         if customerStates[position].tierProgress != assessment.progress { modify(at: position) { $0.tierProgress = assessment.progress } }
+        view.tierProgress = assessment.progress
         if rank == heldRank {
             if waiting != nil {
                 modify(at: position) { $0.downgradeDue = nil }
+                view.tierDowngradeOn = nil
                 decisions.notes.append("customer \(id) qualifies for \(heldTier ?? "no tier") again (\(assessment.reason)); no downgrade")
             }
-            return
+            return view
         }
         if rank > heldRank {
             try changeTier(position, to: rank, of: names, on: day, reason: assessment.reason, cause: cause, into: &decisions)
-            return
+            return nil
         }
         let rule = program.tierDowngrade
         let due: Day
@@ -122,11 +128,14 @@ extension Engine {
                 case .endOfPeriod: "\(assessment.reason); the tier period ended"
                 }
             try changeTier(position, to: rank, of: names, on: day, reason: why, cause: cause, into: &decisions)
+            return nil
         } else if waiting == nil {
             modify(at: position) { $0.downgradeDue = due }
+            view.tierDowngradeOn = due
             decisions.notes.append(
                 "customer \(id) no longer qualifies for \(heldTier ?? "their tier") (\(assessment.reason)); they keep it until \(due.iso) unless they qualify again")
         }
+        return view
     }
 
     private mutating func changeTier(

@@ -67,9 +67,14 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
     public func balance(on day: Day) -> PointsBalance {
         var available: Int64 = 0
         var pending: Int64 = 0
-        // Lots are read field by field: binding a whole lot would retain its key on every step.
-        for index in lots.indices where expiryDay(of: lots[index], through: day) == nil {
-            if lots[index].availableOn <= day { available += lots[index].remaining } else { pending += lots[index].remaining }
+        // What `expiryDay(of:through:)` decides, with the lapse day worked out once and lots read
+        // field by field: binding a whole lot would retain its key on every step.
+        let lapse = lapseDay.flatMap { $0 <= day ? $0 : nil }
+        for index in lots.indices {
+            let availableOn = lots[index].availableOn
+            if let last = lots[index].lastDay, last + 1 <= day { continue }
+            if let lapse, availableOn < lapse { continue }
+            if availableOn <= day { available += lots[index].remaining } else { pending += lots[index].remaining }
         }
         if policy.reversal == .allowNegativeBalance {
             return PointsBalance(available: Points(available - owed), pending: Points(pending), debt: .zero)
