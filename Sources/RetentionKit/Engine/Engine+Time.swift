@@ -32,11 +32,9 @@ extension Engine {
 
     /// Mutating only to read the state in place (see ``customerView(at:on:)``).
     private mutating func nextReview(_ position: Int) -> Day? {
-        Self.nextReview(of: &customerStates[position], qualification: program.qualification, tracksTiers: rules.tiers != nil)
-    }
-
-    private static func nextReview(of state: inout CustomerState, qualification: QualificationWindow, tracksTiers: Bool) -> Day? {
-        state.nextReviewDay(qualification: qualification, tracksTiers: tracksTiers)
+        let qualification = program.qualification
+        let tracksTiers = rules.tiers != nil
+        return readState(at: position) { $0.nextReviewDay(qualification: qualification, tracksTiers: tracksTiers) }
     }
 
     private mutating func reschedule(_ position: Int) {

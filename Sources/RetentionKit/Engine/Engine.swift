@@ -237,8 +237,6 @@ public struct Engine: Sendable {
 
     // MARK: - Changing state
 
-    /// Changes a known customer's state in place, keeping its state before the event to
-    /// restore if the event fails.
     /// What rules see of the customer at `position` on `day`.
     ///
     /// Mutating only to reach the state where it lies (nothing changes). Read through the
@@ -259,6 +257,8 @@ public struct Engine: Sendable {
         body(&customerStates[position])
     }
 
+    /// Changes a known customer's state in place, keeping its state before the event to
+    /// restore if the event fails.
     mutating func modify(_ id: String, _ body: (inout CustomerState) -> Void) {
         guard let position = customerIndex[id] else { return }
         modify(at: position, body)
