@@ -50,7 +50,7 @@ struct RetentionReportTests {
     @Test("A report names its cut and the hygiene rules that were off, in text, JSON and HTML")
     func scope() throws {
         let rules = try HygieneRules().switchingOff("skip-test-orders")
-        let cut = Cut.tenure(days: 0...90, asOf: try day("2026-03-31"))
+        let cut = Cut.tenure(days: 0...90, asOf: day("2026-03-31"))
         let history = try OrderHistory(orders: RetentionRateTests.workedExample(), currency: .usd, rules: rules, cut: cut)
         let report = try RetentionReport(
             history: history, ledger: nil, tiers: [], options: .init(from: day("2026-01-01"), to: day("2026-03-31"), cut: cut))
