@@ -25,6 +25,24 @@ typedef struct rk_buffer {
     size_t arena_length, arena_capacity;
 } rk_buffer;
 
+/// A field of an on-demand argument table: its name and the tape slot of its value.
+typedef struct rk_lazy_field {
+    const char *name;
+    size_t length;
+    size_t value;
+} rk_lazy_field;
+
+/// An on-demand argument table of the running call (see lazy.c).
+typedef struct rk_lazy_table {
+    const void *table;
+    rk_tape tape;
+    uint32_t first, count; // its fields in rk_runtime.lazy_fields
+    bool complete;         // every field has been made
+} rk_lazy_table;
+
+/// On-demand tables one call can have (its arguments).
+#define RK_LAZY_MAX_TABLES 8
+
 /// Small blocks are kept on free lists by size class, 16 bytes apart up to RK_POOL_LIMIT.
 #define RK_POOL_STEP 16
 #define RK_POOL_LIMIT 256
@@ -56,6 +74,12 @@ struct rk_runtime {
 
     /// Whether protected argument tables are strict proxies rather than guarded copies.
     bool strict_arguments;
+
+    /// The running call's on-demand argument tables and their fields.
+    rk_lazy_table lazy_tables[RK_LAZY_MAX_TABLES];
+    uint32_t lazy_table_count;
+    rk_lazy_field *lazy_fields;
+    size_t lazy_field_count, lazy_field_capacity;
 
     rk_host_callback callback;
     void *callback_context;
@@ -136,6 +160,23 @@ void rk_tape_emit(lua_State *L, rk_buffer *buffer, int idx, int depth);
 void rk_buffer_reset(rk_buffer *buffer);
 void rk_buffer_free(rk_buffer *buffer);
 rk_tape rk_buffer_tape(const rk_buffer *buffer);
+// lazy.c
+/// Pushes the next argument of a call (advancing *cursor): an on-demand table when the tape
+/// asks for one and the runtime's tables are guarded, else as rk_tape_push does.
+void rk_tape_push_argument(lua_State *L, const rk_tape *tape, size_t *cursor);
+/// Whether the table at `idx` is an on-demand argument table.
+bool rk_is_lazy(lua_State *L, int idx);
+/// Makes every field of the on-demand table at `idx` that is not made yet (for traversals).
+void rk_lazy_complete(lua_State *L, int idx);
+/// The __newindex of on-demand tables (compared to recognise them as protected).
+int rk_lazy_newindex(lua_State *L);
+/// rawget that sees the fields of on-demand tables not made yet.
+int rk_lazy_rawget(lua_State *L);
+/// Forgets the running call's on-demand tables (their tape is about to go).
+void rk_lazy_end(rk_runtime *rt);
+/// Creates the shared metatable of on-demand tables. Runs protected.
+void rk_lazy_open(lua_State *L);
+
 /// Raises a shim error with the given status and message.
 int rk_raise(lua_State *L, int status, const char *format, ...);
 

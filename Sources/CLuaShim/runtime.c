@@ -208,6 +208,7 @@ static void rk_begin(rk_runtime *rt) {
 
 static void rk_end(rk_runtime *rt) {
     rt->operating = false;
+    rk_lazy_end(rt);
     rt->memory_headroom = 0;
     // What the budget says was spent; the instructions since the last check are not counted.
     rt->last_instructions = rt->budget_limit - rt->budget_left;
@@ -381,6 +382,7 @@ void rk_close(rk_runtime *rt) {
     rk_buffer_free(&rt->results);
     rk_buffer_free(&rt->host_args);
     rk_buffer_free(&rt->host_return);
+    free(rt->lazy_fields);
     free(rt->host_error);
     free(rt->error_message);
     free(rt->error_source);
@@ -748,7 +750,7 @@ static int rk_call_body(lua_State *L) {
     int top = lua_gettop(L) - 1;
     luaL_checkstack(L, (int)request->nargs + LUA_MINSTACK, "too many arguments");
     size_t cursor = 0;
-    for (uint32_t i = 0; i < request->nargs; i++) rk_tape_push(L, &request->args, &cursor, 0);
+    for (uint32_t i = 0; i < request->nargs; i++) rk_tape_push_argument(L, &request->args, &cursor);
     if (cursor != request->args.count)
         return rk_raise(L, RK_ERR_ARGUMENTS, "argument tape has %d slots but %d values used %d",
                         (int)request->args.count, (int)request->nargs, (int)cursor);

@@ -39,7 +39,8 @@ static int rk_readonly_len(lua_State *L) {
 static bool rk_is_readonly_metatable(lua_State *L, int mt) {
     lua_pushliteral(L, "__newindex");
     lua_rawget(L, mt);
-    bool guarded = lua_tocfunction(L, -1) == rk_readonly_newindex;
+    lua_CFunction newindex = lua_tocfunction(L, -1);
+    bool guarded = newindex == rk_readonly_newindex || newindex == rk_lazy_newindex;
     lua_pop(L, 1);
     return guarded;
 }
@@ -55,6 +56,8 @@ bool rk_push_backing(lua_State *L, int idx) {
     lua_pushliteral(L, "__index");
     if (lua_rawget(L, mt) != LUA_TTABLE) { // a guarded table holds its own data
         lua_pop(L, 1);
+        // An on-demand table holds what was read so far: make the rest.
+        if (rk_is_lazy(L, idx)) rk_lazy_complete(L, idx);
         lua_pushvalue(L, idx);
     }
     lua_remove(L, mt);
@@ -673,7 +676,7 @@ void rk_expose_library(lua_State *L, int base, int library, const char *name) {
 
 int rk_sandbox_open(lua_State *L) {
     static const char *const base_functions[] = {
-        "assert", "error", "ipairs", "rawequal", "rawlen", "rawget", "select",
+        "assert", "error", "ipairs", "rawequal", "rawlen", "select",
         "tonumber", "type", "pcall", "xpcall", "getmetatable", "_VERSION", NULL,
     };
     luaL_requiref(L, "_G", luaopen_base, 1);
@@ -692,7 +695,7 @@ int rk_sandbox_open(lua_State *L) {
     rk_copy_fields(L, globals, base, base_functions);
     static const luaL_Reg replacements[] = {
         {"pairs", rk_pairs}, {"next", rk_next}, {"tostring", rk_sandbox_tostring},
-        {"print", rk_print}, {"rawset", rk_rawset}, {NULL, NULL},
+        {"print", rk_print}, {"rawset", rk_rawset}, {"rawget", rk_lazy_rawget}, {NULL, NULL},
     };
     luaL_setfuncs(L, replacements, 0);
     lua_getfield(L, globals, "setmetatable");
@@ -733,6 +736,7 @@ int rk_sandbox_open(lua_State *L) {
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
     lua_rawsetp(L, LUA_REGISTRYINDEX, &rk_key_guard);
+    rk_lazy_open(L);
 
     lua_pushvalue(L, base);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &rk_key_base);

@@ -47,6 +47,9 @@ typedef enum rk_tag {
 enum {
     /// The table is protected from the script's writes, as rk_set_strict_arguments chooses.
     RK_FLAG_READONLY = 1,
+    /// With RK_FLAG_READONLY, on a call's argument (not a nested table) and under guarded
+    /// tables: the fields are made when a script first reads them.
+    RK_FLAG_ON_DEMAND = 2,
 };
 
 /// One tape entry. 16 bytes; see rk_tag for what `len` and `bits` mean.

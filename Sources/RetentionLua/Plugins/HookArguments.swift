@@ -222,7 +222,8 @@ struct CustomerArgument: LuaEncodable {
     let view: CustomerView
 
     func encode(to encoder: LuaValueEncoder) {
-        encoder.encodeTable { table in
+        // Hooks read a few of its forty fields: they are made in Lua when first read.
+        encoder.encodeTable(fieldsOnDemand: true) { table in
             table.set("id", view.id)
             table.set("email", view.email)
             table.set("created_on", view.createdOn.iso)

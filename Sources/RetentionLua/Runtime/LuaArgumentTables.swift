@@ -12,9 +12,12 @@
 /// ```
 public enum LuaArgumentTables: Sendable, Hashable {
     /// Adding a field raises an error; overwriting an existing field changes only this call's
-    /// private copy. Costs almost nothing: the default.
+    /// private copy. Costs almost nothing: the default. Tables encoded with `fieldsOnDemand`
+    /// (see ``LuaValueEncoder/encodeTable(readOnly:fieldsOnDemand:_:)``) make each field when a
+    /// script first reads it.
     case guarded
     /// Every write raises an error (each table is an empty read-only view of its data). About
-    /// twice the cost per call; what `retention-host check` and plugin tests use.
+    /// twice the cost per call; what `retention-host check` and plugin tests use. Tables are
+    /// always built whole in this mode.
     case readOnly
 }

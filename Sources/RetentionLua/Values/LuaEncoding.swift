@@ -44,9 +44,19 @@ public struct LuaValueEncoder {
     /// Writes a table whose entries `body` sets. Unless `readOnly` is false, the script's writes
     /// are refused as the runtime's ``LuaArgumentTables`` says; either way it is a fresh table
     /// that no other call sees.
+    ///
+    /// With `fieldsOnDemand`, a wide table of which scripts read a few fields costs only the
+    /// fields read: each field is made in Lua when a script first reads it. This applies to a
+    /// read-only table with named fields only, passed as a call's argument (not nested in
+    /// another table), under ``LuaArgumentTables/guarded``; elsewhere the table is built at once.
+    /// Scripts see no difference (`pairs`, `next` and `rawget` see every field), except that a
+    /// field set to nil reads its original value again, and that such a table kept past its call
+    /// raises an error when read.
     @inlinable
-    public func encodeTable(readOnly: Bool = true, _ body: (inout LuaTableEncoder) -> Void) {
-        let header = tape.append(tag: RK_TABLE, flags: readOnly ? UInt8(RK_FLAG_READONLY) : 0)
+    public func encodeTable(readOnly: Bool = true, fieldsOnDemand: Bool = false, _ body: (inout LuaTableEncoder) -> Void) {
+        var flags: UInt8 = readOnly ? UInt8(RK_FLAG_READONLY) : 0
+        if readOnly && fieldsOnDemand { flags |= UInt8(RK_FLAG_ON_DEMAND) }
+        let header = tape.append(tag: RK_TABLE, flags: flags)
         var table = LuaTableEncoder(tape: tape)
         body(&table)
         tape.finishTable(at: header, arrayCount: table.arrayCount, fieldCount: table.fieldCount)
