@@ -66,6 +66,8 @@ struct rk_runtime {
     rk_stop stop;
     bool operating;
     int64_t last_instructions;
+    /// Spent by the functions of an rk_call_each before the running one.
+    int64_t instructions_before;
 
     /// math.random's state (xoshiro256**), seeded per call, lazily: on the first draw.
     uint64_t random_state[4];

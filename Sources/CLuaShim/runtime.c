@@ -200,6 +200,7 @@ static void rk_begin(rk_runtime *rt) {
     rt->hook_count = (int32_t)(rt->budget_limit < rt->check_interval ? rt->budget_limit : rt->check_interval);
     if (rt->hook_count < 1) rt->hook_count = 1;
     rt->deadline_at = rt->deadline_nanoseconds > 0 ? rk_now() + rt->deadline_nanoseconds : 0;
+    rt->instructions_before = 0;
     rt->operating = true;
     // Also resets the hook's count. The hook stays installed after the operation: no Lua code
     // runs between operations, and one lua_sethook per call is cheaper than two.
@@ -211,7 +212,7 @@ static void rk_end(rk_runtime *rt) {
     rk_lazy_end(rt);
     rt->memory_headroom = 0;
     // What the budget says was spent; the instructions since the last check are not counted.
-    rt->last_instructions = rt->budget_limit - rt->budget_left;
+    rt->last_instructions = rt->instructions_before + rt->budget_limit - rt->budget_left;
 }
 
 // MARK: - Errors
@@ -737,37 +738,71 @@ int rk_inspect(rk_runtime *rt, int32_t plugin) {
 // MARK: - Calling
 
 typedef struct rk_call_request {
-    int32_t function;
+    const int32_t *functions;
+    uint32_t function_count;
     rk_tape args;
     uint32_t nargs;
+    /// The function running; after a failure, the one that failed.
+    uint32_t running;
 } rk_call_request;
+
+/// Between the functions of one rk_call_each: a budget, deadline and random seed of its own,
+/// as if it were a call of its own.
+static void rk_restart(rk_runtime *rt) {
+    rt->instructions_before += rt->budget_limit - rt->budget_left;
+    rt->budget_left = rt->budget_limit;
+    rt->hook_count = (int32_t)(rt->budget_limit < rt->check_interval ? rt->budget_limit : rt->check_interval);
+    if (rt->hook_count < 1) rt->hook_count = 1;
+    rt->deadline_at = rt->deadline_nanoseconds > 0 ? rk_now() + rt->deadline_nanoseconds : 0;
+    rt->random_seeded = false;
+    lua_sethook(rt->L, rk_hook, LUA_MASKCOUNT, rt->hook_count);
+}
 
 static int rk_call_body(lua_State *L) {
     rk_call_request *request = lua_touserdata(L, 1);
     rk_runtime *rt = rk_runtime_of(L);
-    if (lua_rawgeti(L, lua_upvalueindex(1), request->function) != LUA_TFUNCTION)
-        return rk_raise(L, RK_ERR_ARGUMENTS, "no function with id %d in this runtime", (int)request->function);
-    int top = lua_gettop(L) - 1;
-    luaL_checkstack(L, (int)request->nargs + LUA_MINSTACK, "too many arguments");
-    size_t cursor = 0;
-    for (uint32_t i = 0; i < request->nargs; i++) rk_tape_push_argument(L, &request->args, &cursor);
-    if (cursor != request->args.count)
-        return rk_raise(L, RK_ERR_ARGUMENTS, "argument tape has %d slots but %d values used %d",
-                        (int)request->args.count, (int)request->nargs, (int)cursor);
-    lua_call(L, (int)request->nargs, LUA_MULTRET);
-    int count = lua_gettop(L) - top;
+    // One function returns all its results; several return their first result each.
+    bool each = request->function_count != 1;
     rk_buffer_reset(&rt->results);
-    for (int i = 1; i <= count; i++) rk_tape_emit(L, &rt->results, top + i, 0);
-    rt->result_count = (uint32_t)count;
+    uint32_t results = 0;
+    for (uint32_t f = 0; f < request->function_count; f++) {
+        request->running = f;
+        if (f > 0) rk_restart(rt);
+        if (lua_rawgeti(L, lua_upvalueindex(1), request->functions[f]) != LUA_TFUNCTION)
+            return rk_raise(L, RK_ERR_ARGUMENTS, "no function with id %d in this runtime", (int)request->functions[f]);
+        int top = lua_gettop(L) - 1;
+        luaL_checkstack(L, (int)request->nargs + LUA_MINSTACK, "too many arguments");
+        // Every function gets tables of its own, built from the same tape.
+        size_t cursor = 0;
+        for (uint32_t i = 0; i < request->nargs; i++) rk_tape_push_argument(L, &request->args, &cursor);
+        if (cursor != request->args.count)
+            return rk_raise(L, RK_ERR_ARGUMENTS, "argument tape has %d slots but %d values used %d",
+                            (int)request->args.count, (int)request->nargs, (int)cursor);
+        lua_call(L, (int)request->nargs, each ? 1 : LUA_MULTRET);
+        int count = lua_gettop(L) - top;
+        for (int i = 1; i <= count; i++) rk_tape_emit(L, &rt->results, top + i, 0);
+        results += (uint32_t)count;
+        lua_settop(L, top);
+        rk_lazy_end(rt);
+    }
+    rt->result_count = results;
     return 0;
 }
 
 int rk_call(rk_runtime *rt, int32_t function, rk_tape args, uint32_t nargs, uint64_t seed) {
-    rk_call_request request = {function, args, nargs};
+    uint32_t failed;
+    return rk_call_each(rt, &function, 1, args, nargs, seed, &failed);
+}
+
+int rk_call_each(rk_runtime *rt, const int32_t *functions, uint32_t count, rk_tape args, uint32_t nargs, uint64_t seed,
+                 uint32_t *failed) {
+    rk_call_request request = {functions, count, args, nargs, 0};
     rt->random_seed = seed;
     rt->random_seeded = false;
     rt->result_count = 0;
-    return rk_protected(rt, NULL, &request);
+    int status = rk_protected(rt, NULL, &request);
+    *failed = request.running;
+    return status;
 }
 
 rk_tape rk_results(const rk_runtime *rt, uint32_t *nvalues) {

@@ -47,6 +47,61 @@ struct SegmentTriggerTests {
         #expect(cancelled.campaignActions.map { "\($0.campaign) (\($0.eventType)): \($0.reason)" } == ["win_back (tier_changed): moved down to no tier"])
     }
 
+    @Test("A segment group's answers join and leave its segments like definitions asked apart")
+    func segmentGroup() {
+        struct Spend: SegmentGroup {
+            let names = ["big_spender", "buyer", "no_orders"]
+            func memberships(of customer: CustomerView) -> [Bool] {
+                let spent = customer.totalSpent.values.reduce(0, +)
+                return [spent >= 50_00, customer.orderCount > 0, customer.orderCount == 0]
+            }
+        }
+        let apart = [
+            Segment("big_spender") { $0.totalSpent.values.reduce(0, +) >= 50_00 }, Segment("buyer") { $0.orderCount > 0 },
+            Segment("no_orders") { $0.orderCount == 0 },
+        ]
+        var grouped = Engine(program: Program(), rules: RuleSet(earning: [PurchasePoints()], segmentGroups: [Spend()]))
+        var separate = Engine(program: Program(), rules: RuleSet(earning: [PurchasePoints()], segments: apart))
+        var script = EventScript()
+        let events = [
+            script.customer("c-1", "2026-01-05"), script.order("o-1", of: "c-1", "2026-01-10", "30.00"),
+            script.order("o-2", of: "c-1", "2026-01-11", "25.00"), script.orderEvent("order_cancelled", "o-2", of: "c-1", "2026-01-12"),
+        ]
+        var changes: [[String]] = []
+        for event in events {
+            let outcome = grouped.mustApply(event)
+            #expect(outcome == separate.mustApply(event))
+            changes.append(outcome.segmentChanges.map { "\($0.joined ? "+" : "-")\($0.segment)" })
+        }
+        #expect(changes == [["+no_orders"], ["+buyer", "-no_orders"], ["+big_spender"], ["-big_spender"]])
+        #expect(grouped.view(of: "c-1")?.segments == ["buyer"])
+    }
+
+    @Test("A segment group that fails or answers the wrong number of times rejects the event, naming the segment")
+    func failingSegmentGroup() {
+        struct Failure: Error, CustomStringConvertible { var description: String { "no data" } }
+        struct Group: SegmentGroup {
+            var answers: Int
+            let names = ["first", "second"]
+            func memberships(of customer: CustomerView) throws -> [Bool] {
+                guard customer.orderCount == 0 else { throw SegmentFailure(segment: "second", error: Failure()) }
+                return Array(repeating: false, count: answers)
+            }
+        }
+        var engine = Engine(program: Program(), rules: RuleSet(earning: [PurchasePoints()], segmentGroups: [Group(answers: 2)]))
+        var script = EventScript()
+        engine.mustApply(script.customer("c-1", "2026-01-05"))
+        let failed = engine.mustReject(script.order("o-1", of: "c-1", "2026-01-10", "30.00"))
+        #expect(failed?.message == "segment second failed for customer c-1: no data")
+        #expect(failed?.rule == "second")
+        #expect(engine.account(of: "c-1")?.entries.isEmpty == true)
+
+        var short = Engine(program: Program(), rules: RuleSet(earning: [], segmentGroups: [Group(answers: 1)]))
+        let miscounted = short.mustReject(script.customer("c-2", "2026-01-05"))
+        #expect(miscounted?.message.contains("gave 1 answers for 2 segments") == true)
+        #expect(short.view(of: "c-2") == nil)
+    }
+
     @Test("A failing segment rejects the event whole")
     func failingSegment() {
         struct Broken: SegmentDefinition {

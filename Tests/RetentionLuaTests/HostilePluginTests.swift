@@ -43,13 +43,18 @@ struct HostilePluginTests {
               return "member"
             end }
             """, code: .hookFailed, hook: "tier", message: "memory limit exceeded"),
+        // The plugin's segments are asked in one step; the error names the one that failed.
         Case(name: "an error in a segment", source: header + """
-            return { name = "hostile-segment", api = 1, segments = { doomed = function(customer)
-              if ARMED and customer.id == TARGET and customer.order_count >= 3 then
-                error("segment exploded for " .. customer.id)
-              end
-              return false
-            end } }
+            return { name = "hostile-segment", api = 1, segments = {
+              calm = function(customer) return customer.order_count >= 1 end,
+              doomed = function(customer)
+                if ARMED and customer.id == TARGET and customer.order_count >= 3 then
+                  error("segment exploded for " .. customer.id)
+                end
+                return false
+              end,
+              zen = function(customer) return customer.order_count >= 2 end,
+            } }
             """, code: .hookFailed, hook: "segments.doomed", message: "segment exploded for"),
         Case(name: "a wrong return type", source: header + """
             return { name = "hostile-result", api = 1, earn = function(event, customer)

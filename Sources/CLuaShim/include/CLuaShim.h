@@ -184,7 +184,15 @@ int rk_inspect(rk_runtime *runtime, int32_t plugin);
 /// call. On success the results are in rk_results until the next operation.
 int rk_call(rk_runtime *runtime, int32_t function, rk_tape args, uint32_t nargs, uint64_t seed);
 
-/// The values the last rk_call returned (`*nvalues` of them).
+/// Calls `count` resolved functions in turn, each with `nargs` values from `args` in tables of its
+/// own, under a budget and deadline of its own, with math.random seeded from `seed` for each, as
+/// `count` rk_calls would, in one protected call. On success rk_results holds each function's
+/// first result (nil when it returned none), in order; on failure `*failed` is the index of the
+/// function that failed, and nothing after it ran.
+int rk_call_each(rk_runtime *runtime, const int32_t *functions, uint32_t count, rk_tape args, uint32_t nargs,
+                 uint64_t seed, uint32_t *failed);
+
+/// The values the last rk_call or rk_call_each returned (`*nvalues` of them).
 rk_tape rk_results(const rk_runtime *runtime, uint32_t *nvalues);
 
 /// From a host callback: the values to return to the script (copied before the callback returns).

@@ -8,7 +8,7 @@ extension Engine {
     mutating func evaluateSegments(
         _ position: Int, on day: Day, cause: Event, into decisions: inout Decisions, known: CustomerView? = nil
     ) throws(EngineError) -> CustomerView? {
-        guard !rules.segments.isEmpty, customerStates[position].mergedInto == nil else { return nil }
+        guard rules.hasSegments, customerStates[position].mergedInto == nil else { return nil }
         #if DEBUG
         if let known { assert(known == customerView(at: position, on: day), "a view kept for segments went out of date") }
         #endif
@@ -22,6 +22,24 @@ extension Engine {
                 throw EngineError(.rule, eventID: cause.id, message: "segment \(segment.name) failed for customer \(view.id): \(error)", rule: error.ruleName(or: segment.name))
             }
             if member { members.append(segment.name) }
+        }
+        for group in rules.segmentGroups {
+            let answers: [Bool]
+            do {
+                answers = try group.memberships(of: view)
+            } catch let failure as SegmentFailure {
+                throw EngineError(.rule, eventID: cause.id, message: "segment \(failure.segment) failed for customer \(view.id): \(failure.error)",
+                                  rule: failure.error.ruleName(or: failure.segment))
+            } catch {
+                let names = group.names.joined(separator: ", ")
+                throw EngineError(.rule, eventID: cause.id, message: "segments \(names) failed for customer \(view.id): \(error)",
+                                  rule: error.ruleName(or: group.names[0]))
+            }
+            guard answers.count == group.names.count else {
+                throw EngineError(.rule, eventID: cause.id, message: "segments \(group.names.joined(separator: ", ")) gave \(answers.count) answers for \(group.names.count) segments for customer \(view.id) (a SegmentGroup answers once per name, in the order of its names)",
+                                  rule: group.names[0])
+            }
+            for (name, member) in zip(group.names, answers) where member { members.append(name) }
         }
         members.sort()
         guard members != view.segments else { return view }
@@ -40,7 +58,7 @@ extension Engine {
 
     /// A `clock` event: membership can change with time alone, so every customer is asked.
     mutating func evaluateAllSegments(on day: Day, cause: Event, into decisions: inout Decisions) throws(EngineError) {
-        guard !rules.segments.isEmpty else { return }
+        guard rules.hasSegments else { return }
         for position in customerStates.indices where customerStates[position].mergedInto == nil {
             try evaluateSegments(position, on: max(day, customerStates[position].reviewedThrough), cause: cause, into: &decisions)
         }

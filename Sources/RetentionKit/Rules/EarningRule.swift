@@ -74,6 +74,8 @@ public struct RuleSet: Sendable {
     public let tiers: (any TierPolicy)?
     /// Segment definitions, asked in order.
     public let segments: [any SegmentDefinition]
+    /// Segments decided in groups, asked after ``segments``.
+    public let segmentGroups: [any SegmentGroup]
     /// Campaign triggers, asked in order.
     public let triggers: [any CampaignTrigger]
     /// Whether a rule or the tier policy may throw (only the built-in ones are known not to).
@@ -81,17 +83,22 @@ public struct RuleSet: Sendable {
 
     public init(
         earning: [any EarningRule], tiers: (any TierPolicy)? = nil, segments: [any SegmentDefinition] = [],
-        triggers: [any CampaignTrigger] = []
+        segmentGroups: [any SegmentGroup] = [], triggers: [any CampaignTrigger] = []
     ) {
         self.earning = earning.enumerated().sorted { a, b in
             a.element.priority != b.element.priority ? a.element.priority > b.element.priority : a.offset < b.offset
         }.map(\.element)
         self.tiers = tiers
         self.segments = segments
+        self.segmentGroups = segmentGroups.filter { !$0.names.isEmpty }
         self.triggers = triggers
         mayFail = !earning.allSatisfy { $0 is any InfallibleRule } || !(tiers.map { $0 is any InfallibleRule } ?? true)
-            || !segments.allSatisfy { $0 is any InfallibleRule } || !triggers.allSatisfy { $0 is any InfallibleRule }
+            || !segments.allSatisfy { $0 is any InfallibleRule } || !segmentGroups.isEmpty
+            || !triggers.allSatisfy { $0 is any InfallibleRule }
     }
+
+    /// Whether any segment is defined, alone or in a group.
+    var hasSegments: Bool { !segments.isEmpty || !segmentGroups.isEmpty }
 }
 
 /// The built-in rules and policies, which never throw: the engine needs no undo log for them.

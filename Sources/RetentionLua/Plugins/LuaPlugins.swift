@@ -152,7 +152,7 @@ public struct LuaPlugins: Sendable {
         let host = try PluginHost(plugins: self, program: program)
         var earning: [any EarningRule] = []
         var tiers: (any TierPolicy)?
-        var segments: [any SegmentDefinition] = []
+        var segments: [any SegmentGroup] = []
         var triggers: [any CampaignTrigger] = []
         for (index, manifest) in manifests.enumerated() {
             if manifest.earns {
@@ -165,8 +165,9 @@ public struct LuaPlugins: Sendable {
                     name: manifest.name, version: manifest.version, tiers: manifest.tiers, multipliers: manifest.earnMultipliers,
                     host: host, hook: .init(plugin: index, path: "tier"))
             }
-            for segment in manifest.segments {
-                segments.append(LuaSegmentDefinition(name: segment, host: host, hook: .init(plugin: index, path: "segments.\(segment)")))
+            if !manifest.segments.isEmpty {
+                segments.append(LuaSegmentGroup(
+                    names: manifest.segments, host: host, hooks: manifest.segments.map { .init(plugin: index, path: "segments.\($0)") }))
             }
             if manifest.triggers {
                 triggers.append(LuaCampaignTrigger(
@@ -174,7 +175,7 @@ public struct LuaPlugins: Sendable {
                     asksOnClock: manifest.triggersOnClock))
             }
         }
-        return LuaRuleSet(rules: RuleSet(earning: earning, tiers: tiers, segments: segments, triggers: triggers), host: host)
+        return LuaRuleSet(rules: RuleSet(earning: earning, tiers: tiers, segmentGroups: segments, triggers: triggers), host: host)
     }
 }
 

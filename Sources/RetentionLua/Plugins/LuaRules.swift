@@ -48,15 +48,20 @@ struct LuaTierPolicy: TierPolicy {
     }
 }
 
-/// One entry of a plugin's `segments` table as a ``SegmentDefinition``.
-struct LuaSegmentDefinition: SegmentDefinition {
-    let name: String
+/// A plugin's `segments` table as a ``SegmentGroup``: one step into Lua per customer for all of them.
+struct LuaSegmentGroup: SegmentGroup {
+    let names: [String]
     let host: PluginHost
-    let hook: PluginHost.Hook
+    let hooks: [PluginHost.Hook]
 
-    func contains(_ customer: CustomerView) throws -> Bool {
-        try host.call(hook, seed: customer.id, arguments: { $0.append(CustomerArgument(view: customer)) },
-                      checkedBy: HookResults.membership)
+    func memberships(of customer: CustomerView) throws -> [Bool] {
+        do {
+            return try host.callEach(hooks, seed: customer.id, arguments: { $0.append(CustomerArgument(view: customer)) },
+                                     checkedBy: HookResults.membership)
+        } catch {
+            let segment = error.hook.map { String($0.dropFirst("segments.".count)) } ?? names[0]
+            throw SegmentFailure(segment: segment, error: error)
+        }
     }
 }
 

@@ -91,9 +91,53 @@ final class PluginHost: Sendable {
         _ hook: Hook, seed: String, arguments build: @Sendable (inout LuaArguments) -> Void,
         checkedBy check: (LuaValue) throws(HookResults.Bad) -> Checked
     ) throws(PluginError) -> Checked {
-        let result = try call(hook, seed: seed, arguments: build)
+        try checked(try call(hook, seed: seed, arguments: build), of: hook, by: check)
+    }
+
+    /// Calls several hooks with the same arguments in one step into Lua (each with tables, a
+    /// budget and a seed of its own, as separate calls would) and checks each result with
+    /// `check`. When profiling, the hooks are called one by one, so each one's cost is its own.
+    func callEach<Checked>(
+        _ hooks: [Hook], seed: String, arguments build: @Sendable (inout LuaArguments) -> Void,
+        checkedBy check: (LuaValue) throws(HookResults.Bad) -> Checked
+    ) throws(PluginError) -> [Checked] {
+        let profiling = state.withLock { $0.profile != nil }
+        if profiling || hooks.count == 1 {
+            var answers: [Checked] = []
+            for hook in hooks { answers.append(try call(hook, seed: seed, arguments: build, checkedBy: check)) }
+            return answers
+        }
+        let numericSeed = Partition.fnv1a(seed)
+        let result = state.withLock { state -> Result<[LuaValue], LuaError> in
+            let functions = hooks.map { hook in
+                guard let function = state.functions[hook] else {
+                    preconditionFailure("hook \(hook.path) of plugin \(hook.plugin) was never resolved")
+                }
+                return function
+            }
+            do throws(LuaError) {
+                return .success(try state.runtime.callEach(functions, seed: numericSeed, arguments: build))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch result {
+        case .success(let values):
+            var answers: [Checked] = []
+            answers.reserveCapacity(values.count)
+            for (hook, value) in zip(hooks, values) { answers.append(try checked(value, of: hook, by: check)) }
+            return answers
+        case .failure(let error):
+            let failing = hooks.first { $0.path == error.function } ?? hooks[0]
+            throw PluginError(error, code: .hookFailed, plugin: manifests[failing.plugin].name, hook: failing.path)
+        }
+    }
+
+    private func checked<Checked>(
+        _ value: LuaValue, of hook: Hook, by check: (LuaValue) throws(HookResults.Bad) -> Checked
+    ) throws(PluginError) -> Checked {
         do {
-            return try check(result)
+            return try check(value)
         } catch {
             let manifest = manifests[hook.plugin]
             throw PluginError(code: .badResult, file: manifest.file, plugin: manifest.name, hook: hook.path, field: error.field,
