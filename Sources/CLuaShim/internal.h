@@ -40,6 +40,14 @@ typedef struct rk_lazy_table {
     bool complete;         // every field has been made
 } rk_lazy_table;
 
+/// Where the fields of an on-demand table of the running operation's tape were found.
+typedef struct rk_lazy_index {
+    const rk_slot *slots; // the tape
+    size_t header;        // the table's slot
+    uint32_t first, count;
+    size_t end; // the slot after the table
+} rk_lazy_layout;
+
 /// On-demand tables one call can have (its arguments).
 #define RK_LAZY_MAX_TABLES 8
 
@@ -82,6 +90,9 @@ struct rk_runtime {
     uint32_t lazy_table_count;
     rk_lazy_field *lazy_fields;
     size_t lazy_field_count, lazy_field_capacity;
+    /// The on-demand tables whose fields were found during the running operation.
+    rk_lazy_layout lazy_layouts[RK_LAZY_MAX_TABLES];
+    uint32_t lazy_layout_count;
 
     rk_host_callback callback;
     void *callback_context;
@@ -174,7 +185,10 @@ void rk_lazy_complete(lua_State *L, int idx);
 int rk_lazy_newindex(lua_State *L);
 /// rawget that sees the fields of on-demand tables not made yet.
 int rk_lazy_rawget(lua_State *L);
-/// Forgets the running call's on-demand tables (their tape is about to go).
+/// Between the functions of one rk_call_each: the last function's tables are stale; their
+/// fields' places in the shared tape are kept.
+void rk_lazy_next_function(rk_runtime *rt);
+/// Forgets the running operation's on-demand tables (their tape is about to go).
 void rk_lazy_end(rk_runtime *rt);
 /// Creates the shared metatable of on-demand tables. Runs protected.
 void rk_lazy_open(lua_State *L);

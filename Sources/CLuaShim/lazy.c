@@ -114,6 +114,14 @@ int rk_lazy_rawget(lua_State *L) {
     return rk_lazy_index(L);
 }
 
+/// Pushes a new, empty on-demand table over the fields first..first+count of rt->lazy_fields.
+static void rk_lazy_table_push(lua_State *L, rk_runtime *rt, const rk_tape *tape, uint32_t first, uint32_t count) {
+    lua_createtable(L, 0, 4);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &rk_key_lazy);
+    lua_setmetatable(L, -2);
+    rt->lazy_tables[rt->lazy_table_count++] = (rk_lazy_table){lua_topointer(L, -1), *tape, first, count, false};
+}
+
 /// Advances `*cursor` past one value of the tape (a whole table with everything in it).
 static void rk_tape_skip(lua_State *L, const rk_tape *tape, size_t *cursor) {
     int64_t pending = 1;
@@ -137,6 +145,15 @@ static bool rk_lazy_push(lua_State *L, const rk_tape *tape, size_t header, size_
     const rk_slot *slot = &tape->slots[header];
     int64_t count = slot->bits;
     if (slot->len != 0 || count > RK_LAZY_MAX_FIELDS || rt->lazy_table_count == RK_LAZY_MAX_TABLES) return false;
+    // The functions of one rk_call_each share a tape: its tables' fields are found once.
+    for (uint32_t i = 0; i < rt->lazy_layout_count; i++) {
+        const rk_lazy_layout *layout = &rt->lazy_layouts[i];
+        if (layout->slots == tape->slots && layout->header == header) {
+            rk_lazy_table_push(L, rt, tape, layout->first, layout->count);
+            *cursor = layout->end;
+            return true;
+        }
+    }
     if (rt->lazy_field_count + (size_t)count > rt->lazy_field_capacity) {
         size_t capacity = rt->lazy_field_capacity ? rt->lazy_field_capacity : 64;
         while (capacity < rt->lazy_field_count + (size_t)count) capacity *= 2;
@@ -163,12 +180,11 @@ static bool rk_lazy_push(lua_State *L, const rk_tape *tape, size_t header, size_
         fields[i].value = ++position;
         rk_tape_skip(L, tape, &position);
     }
-    lua_createtable(L, 0, 4);
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &rk_key_lazy);
-    lua_setmetatable(L, -2);
-    rk_lazy_table *lazy = &rt->lazy_tables[rt->lazy_table_count++];
-    *lazy = (rk_lazy_table){lua_topointer(L, -1), *tape, (uint32_t)rt->lazy_field_count, (uint32_t)count, false};
+    uint32_t first = (uint32_t)rt->lazy_field_count;
     rt->lazy_field_count += (size_t)count;
+    if (rt->lazy_layout_count < RK_LAZY_MAX_TABLES)
+        rt->lazy_layouts[rt->lazy_layout_count++] = (rk_lazy_layout){tape->slots, header, first, (uint32_t)count, position};
+    rk_lazy_table_push(L, rt, tape, first, (uint32_t)count);
     *cursor = position;
     return true;
 }
@@ -183,8 +199,11 @@ void rk_tape_push_argument(lua_State *L, const rk_tape *tape, size_t *cursor) {
     rk_tape_push(L, tape, cursor, 0);
 }
 
+void rk_lazy_next_function(rk_runtime *rt) { rt->lazy_table_count = 0; }
+
 void rk_lazy_end(rk_runtime *rt) {
     rt->lazy_table_count = 0;
+    rt->lazy_layout_count = 0;
     rt->lazy_field_count = 0;
 }
 

@@ -783,7 +783,7 @@ static int rk_call_body(lua_State *L) {
         for (int i = 1; i <= count; i++) rk_tape_emit(L, &rt->results, top + i, 0);
         results += (uint32_t)count;
         lua_settop(L, top);
-        rk_lazy_end(rt);
+        rk_lazy_next_function(rt);
     }
     rt->result_count = results;
     return 0;
