@@ -23,14 +23,17 @@ local LEVELS = retention.config("spend_tiers.levels", {
   { name = "gold", from = 75000, keep_at = 60000, earn_multiplier = 150 },
 })
 
-local names, multipliers, rank = {}, {}, {}
+local function keep_at(level) return level.keep_at or level.from end
+
+-- The thresholds in words, written once here rather than on every call.
+local names, multipliers, rank, from_text, keep_text = {}, {}, {}, {}, {}
 for i, level in ipairs(LEVELS) do
   names[i] = level.name
   rank[level.name] = i
   if level.earn_multiplier then multipliers[level.name] = level.earn_multiplier end
+  from_text[i] = retention.money(level.from, CURRENCY)
+  keep_text[i] = retention.money(keep_at(level), CURRENCY)
 end
-
-local function keep_at(level) return level.keep_at or level.from end
 
 ---@param customer Customer
 ---@return TierResult
@@ -55,15 +58,13 @@ local function tier(customer)
   local figure = retention.money(spend, CURRENCY) .. " " .. customer.qualification
   if not reached then
     local first = LEVELS[1]
-    return { tier = nil, progress = progress,
-             reason = figure .. "; " .. first.name .. " starts at " .. retention.money(first.from, CURRENCY) }
+    return { tier = nil, progress = progress, reason = figure .. "; " .. first.name .. " starts at " .. from_text[1] }
   end
   local level = LEVELS[reached]
   local keeping = reached <= held and spend < level.from
   local rule = keeping and " is kept from " or " starts at "
-  local threshold = keeping and keep_at(level) or level.from
-  return { tier = level.name, progress = progress,
-           reason = figure .. "; " .. level.name .. rule .. retention.money(threshold, CURRENCY) }
+  local threshold = keeping and keep_text[reached] or from_text[reached]
+  return { tier = level.name, progress = progress, reason = figure .. "; " .. level.name .. rule .. threshold }
 end
 
 return {
