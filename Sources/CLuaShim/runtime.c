@@ -412,7 +412,9 @@ int rk_host_invoke(lua_State *L, int32_t id) {
     lua_Debug ar;
     const char *source = "";
     int line = -1;
-    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar)) {
+    // Only print's lines carry where they were printed; finding the line costs a walk of the
+    // function's line table, which every other host call would pay for nothing.
+    if (id == RK_HOST_PRINT && lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar)) {
         source = ar.source[0] == '@' || ar.source[0] == '=' ? ar.source + 1 : ar.short_src;
         line = ar.currentline;
     }

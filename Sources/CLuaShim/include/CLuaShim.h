@@ -126,6 +126,8 @@ typedef struct rk_limits {
 /// Called when a script calls a host function. `args` holds the arguments (as a tape of
 /// `nargs` values). Return 0 after setting a result with rk_host_return, or non-zero after
 /// setting an error with rk_host_fail; C raises the error after this function has returned.
+/// `caller_source` and `caller_line` say where `print` was called ("" and -1 for every other
+/// function: finding the line has a cost that only print's log lines need).
 typedef int (*rk_host_callback)(void *context, rk_runtime *runtime, int32_t function_id,
                                 rk_tape args, uint32_t nargs,
                                 const char *caller_source, int caller_line);
