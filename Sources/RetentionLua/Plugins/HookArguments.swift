@@ -12,7 +12,8 @@ struct EventArgument: LuaEncodable {
     let program: Program
 
     func encode(to encoder: LuaValueEncoder) {
-        encoder.encodeTable { table in
+        // Hooks read a few of its fields (the type, the order): each is made when first read.
+        encoder.encodeTable(fieldsOnDemand: true) { table in
             table.set("id", event.id)
             table.set("type", event.type)
             table.set("at", event.at.iso)
