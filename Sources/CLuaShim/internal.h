@@ -41,7 +41,7 @@ typedef struct rk_lazy_table {
 } rk_lazy_table;
 
 /// Where the fields of an on-demand table of the running operation's tape were found.
-typedef struct rk_lazy_index {
+typedef struct rk_lazy_layout {
     const rk_slot *slots; // the tape
     size_t header;        // the table's slot
     uint32_t first, count;
@@ -150,6 +150,9 @@ bool rk_push_backing(lua_State *L, int idx);
 int rk_push_data(lua_State *L, int idx, bool *is_view);
 /// Whether `key` (a string at the top) is one of the metamethod names of a read-only view.
 bool rk_is_view_key(lua_State *L, int idx);
+/// __newindex of read-only tables: raises the error that says the table cannot be written (its
+/// upvalue, when present, names what the table is).
+int rk_readonly_newindex(lua_State *L);
 /// Protects the freshly built argument table at the top (a guard or a strict view).
 void rk_make_view(lua_State *L, bool is_array);
 /// Copies every entry of the base environment that the table at `idx` lacks into it.

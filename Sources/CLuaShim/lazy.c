@@ -73,11 +73,7 @@ int rk_lazy_newindex(lua_State *L) {
             return 0;
         }
     }
-    const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : luaL_typename(L, 2);
-    return luaL_error(L,
-                      "cannot set field '%s': the engine's values are read-only to scripts "
-                      "(copy what you need into a local variable)",
-                      key);
+    return rk_readonly_newindex(L); // a new field: refused as in any guarded table
 }
 
 bool rk_is_lazy(lua_State *L, int idx) {

@@ -14,7 +14,7 @@
 // - a view: an empty table whose metatable *is* the data table, with __index pointing at itself
 //   (argument tables, built fresh for every call: one extra table each instead of two).
 
-static int rk_readonly_newindex(lua_State *L) {
+int rk_readonly_newindex(lua_State *L) {
     const char *what = lua_tostring(L, lua_upvalueindex(1));
     const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : luaL_typename(L, 2);
     if (what == NULL) {

@@ -31,13 +31,15 @@ extension Engine {
                 throw EngineError(.rule, eventID: cause.id, message: "segment \(failure.segment) failed for customer \(view.id): \(failure.error)",
                                   rule: failure.error.ruleName(or: failure.segment))
             } catch {
-                let names = group.names.joined(separator: ", ")
-                throw EngineError(.rule, eventID: cause.id, message: "segments \(names) failed for customer \(view.id): \(error)",
-                                  rule: error.ruleName(or: group.names[0]))
+                throw EngineError(
+                    .rule, eventID: cause.id, message: "segments \(group.names.joined(separator: ", ")) failed for customer \(view.id): \(error)",
+                    rule: error.ruleName(or: group.names[0]))
             }
             guard answers.count == group.names.count else {
-                throw EngineError(.rule, eventID: cause.id, message: "segments \(group.names.joined(separator: ", ")) gave \(answers.count) answers for \(group.names.count) segments for customer \(view.id) (a SegmentGroup answers once per name, in the order of its names)",
-                                  rule: group.names[0])
+                throw EngineError(
+                    .rule, eventID: cause.id,
+                    message: "segments \(group.names.joined(separator: ", ")) gave \(answers.count) answers for \(group.names.count) segments for customer \(view.id) (a SegmentGroup answers once per name, in the order of its names)",
+                    rule: group.names[0])
             }
             for (name, member) in zip(group.names, answers) where member { members.append(name) }
         }

@@ -23,11 +23,14 @@ final class PluginHost: Sendable {
 
     let manifests: [PluginManifest]
     let program: Program
+    /// Whether hooks' costs are recorded (fixed when the plugins are loaded).
+    private let profiling: Bool
     private let state: Mutex<State>
 
     init(plugins: LuaPlugins, program: Program) throws(PluginError) {
         manifests = plugins.manifests
         self.program = program
+        profiling = plugins.profiling
         let runtime: LuaRuntime
         var functions: [Hook: LuaFunction] = [:]
         do {
@@ -101,7 +104,6 @@ final class PluginHost: Sendable {
         _ hooks: [Hook], seed: String, arguments build: @Sendable (inout LuaArguments) -> Void,
         checkedBy check: (LuaValue) throws(HookResults.Bad) -> Checked
     ) throws(PluginError) -> [Checked] {
-        let profiling = state.withLock { $0.profile != nil }
         if profiling || hooks.count == 1 {
             var answers: [Checked] = []
             for hook in hooks { answers.append(try call(hook, seed: seed, arguments: build, checkedBy: check)) }

@@ -188,9 +188,7 @@ public final class LuaRuntime {
         var arguments = LuaArguments(tape: prepareArguments())
         for value in values { arguments.append(value) }
         try run(function, count: arguments.count, seed: seed)
-        var resultCount: UInt32 = 0
-        var reader = LuaTapeReader(rk_results(state, &resultCount))
-        return (0..<resultCount).map { _ in reader.next() }
+        return allResults()
     }
 
     /// Calls several functions with the same arguments, in one step into Lua: cheaper than a
@@ -220,6 +218,11 @@ public final class LuaRuntime {
         isCalling = false
         let failing = functions[min(Int(failed), functions.count - 1)]
         try check(status, plugin: failing.plugin.name, function: failing.path)
+        return allResults()
+    }
+
+    /// Every value the last call returned.
+    private func allResults() -> [LuaValue] {
         var resultCount: UInt32 = 0
         var reader = LuaTapeReader(rk_results(state, &resultCount))
         return (0..<resultCount).map { _ in reader.next() }
