@@ -3,7 +3,7 @@ struct CustomerState: Sendable, Codable {
     var profile: CustomerProfile
     let createdOn: Day
     var account: LoyaltyAccount
-    var orders: [String: OrderRecord] = [:]
+    var orders = OrderBook()
     var orderDays: [Day] = []
     var firstOrderID: String?
     var spent: [Currency: Int64] = [:]
@@ -35,8 +35,13 @@ struct CustomerState: Sendable, Codable {
     var segments: [String] = []
 
     /// As a referee: who referred this customer, for which order, and whether the referrer
-    /// has been rewarded.
-    var referral: ReferralRecord?
+    /// has been rewarded. Boxed: the record holds the whole referral event, and nine customers
+    /// in ten have none.
+    private var storedReferral: Boxed<ReferralRecord>?
+    var referral: ReferralRecord? {
+        get { storedReferral?.value }
+        set { storedReferral = newValue.map(Boxed.init) }
+    }
     /// As a referrer: the days of the referrals accepted.
     var referralDays: [Day] = []
     /// Subscriptions by id; optional so states stored before subscriptions decode as none.
@@ -62,7 +67,8 @@ struct CustomerState: Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case profile, createdOn, account, orders, orderDays, firstOrderID, spent, reviewCount, rewardedReviews
         case rewardedReviewSKUs, awards, tier, tierRank, tierSince, tierProgress, downgradeDue, reviewedThrough
-        case scheduledReview, mergedInto, segments, referral, referralDays
+        case scheduledReview, mergedInto, segments, referralDays
+        case storedReferral = "referral"
         case storedSubscriptions = "subscriptions"
         case storedSatisfaction = "satisfaction"
         case storedCampaigns = "campaigns"
@@ -95,10 +101,10 @@ struct CustomerState: Sendable, Codable {
         // Records are read field by field: binding a whole record would copy its order.
         var main: (currency: Currency, amount: Int64)?
         var qualifyingSpend: [Currency: Int64] = [:]
-        let records = orders.values
+        let records = orders.records
         for index in records.indices where !records[index].closed && qualification.contains(records[index].day, on: day) {
-            let currency = records[index].order.currency
-            let amount = records[index].order.total.minorUnits - records[index].refunded
+            let currency = records[index].currency
+            let amount = records[index].total - records[index].refunded
             if main == nil { main = (currency, 0) }
             if main?.currency == currency { main?.amount += amount } else { qualifyingSpend[currency, default: 0] += amount }
             qualifyingOrders += 1
@@ -169,9 +175,7 @@ struct CustomerState: Sendable, Codable {
 
     func snapshot(of orderID: String) -> OrderSnapshot? {
         guard let record = orders[orderID] else { return nil }
-        return OrderSnapshot(
-            order: record.order, refunded: record.refunded, closed: record.closed, returnedQuantity: record.returnedQuantity,
-            awards: awards["order:\(orderID)"] ?? [])
+        return OrderSnapshot(record: record, awards: awards["order:\(orderID)"] ?? [])
     }
 
     func award(_ index: Int, in group: String) -> AwardRecord? {
@@ -190,28 +194,32 @@ struct CustomerState: Sendable, Codable {
     }
 
     mutating func recordOrder(_ order: Order, on day: Day) {
-        orders[order.id] = OrderRecord(order: order, day: day)
+        orders.append(OrderRecord(order: order, day: day))
         orderDays.append(day)
         if firstOrderID == nil { firstOrderID = order.id }
         spent[order.currency, default: 0] += order.total.minorUnits
     }
 
     mutating func recordRefund(_ amount: Int64, of orderID: String) {
-        guard let currency = orders[orderID]?.order.currency else { return }
-        orders[orderID]?.refunded += amount
+        guard let currency = orders[orderID]?.currency else { return }
+        orders.modify(orderID) { $0.refunded += amount }
         spent[currency, default: 0] -= amount
     }
 
     mutating func recordReturn(_ quantities: [Int: Int64], of orderID: String) {
-        for (line, quantity) in quantities { orders[orderID]?.returnedQuantity[line, default: 0] += quantity }
+        orders.modify(orderID) { record in
+            for (line, quantity) in quantities { record.returnedQuantity[line, default: 0] += quantity }
+        }
     }
 
     mutating func closeOrder(_ orderID: String) {
         guard let record = orders[orderID] else { return }
         // Money not refunded yet no longer counts as spent.
-        spent[record.order.currency, default: 0] -= record.order.total.minorUnits - record.refunded
-        orders[orderID]?.refunded = record.order.total.minorUnits
-        orders[orderID]?.closed = true
+        spent[record.currency, default: 0] -= record.total - record.refunded
+        orders.modify(orderID) { record in
+            record.refunded = record.total
+            record.closed = true
+        }
     }
 
     mutating func recordAward(_ award: AwardRecord, in group: String) {
@@ -236,7 +244,7 @@ struct CustomerState: Sendable, Codable {
     /// Takes in a merged profile's history (its ledger is transferred separately): orders,
     /// spend, reviews, awards still reversible, referrals, and the higher of the two tiers.
     mutating func absorb(_ other: CustomerState) {
-        orders.merge(other.orders) { mine, _ in mine }
+        orders.absorb(other.orders)
         orderDays = (orderDays + other.orderDays).sorted()
         if let theirs = other.firstOrderID, let theirDay = other.orders[theirs]?.day,
             firstOrderID.flatMap({ orders[$0]?.day }).map({ theirDay < $0 }) ?? true
@@ -322,17 +330,6 @@ struct CustomerState: Sendable, Codable {
     }
 }
 
-/// An order as the engine keeps it.
-struct OrderRecord: Sendable, Codable {
-    var order: Order
-    var day: Day
-    var refunded: Int64 = 0
-    var closed = false
-    var paidOn: Day?
-    /// Units refunded or returned, by line index.
-    var returnedQuantity: [Int: Int64] = [:]
-}
-
 /// A referral as the referee's state keeps it.
 struct ReferralRecord: Sendable, Codable {
     var referrerID: String
@@ -348,17 +345,17 @@ struct ReferralRecord: Sendable, Codable {
 
 /// An order with its awards, as the engine reads it to decide a reversal.
 struct OrderSnapshot {
-    var order: Order
-    var refunded: Int64
-    var closed: Bool
-    var returnedQuantity: [Int: Int64]
+    var record: OrderRecord
     var awards: [AwardRecord]
+
+    var id: String { record.id }
+    var closed: Bool { record.closed }
 }
 
 /// An award the engine made, and how much of it has been reversed.
 struct AwardRecord: Sendable, Codable {
     var key: String
     var points: Int64
-    var perLine: [Int: Int64]
+    var perLine: LineShares
     var reversed: Int64 = 0
 }

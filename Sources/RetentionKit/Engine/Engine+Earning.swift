@@ -89,7 +89,7 @@ extension Engine {
                 }
                 if let campaign = award.campaign, budgets[campaign] != nil { spent[campaign, default: 0] += award.points.value }
                 decisions.entries += entries.map { CustomerEntry(customerID: customerID, entry: $0) }
-                state.recordAward(AwardRecord(key: item.key, points: award.points.value, perLine: award.perLine), in: awardGroup)
+                state.recordAward(AwardRecord(key: item.key, points: award.points.value, perLine: LineShares(award.perLine)), in: awardGroup)
             }
         }
         if !budgets.isEmpty { campaignSpent = spent }

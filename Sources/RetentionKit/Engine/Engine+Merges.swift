@@ -14,7 +14,7 @@ extension Engine {
             preconditionFailure("both customers were checked above")
         }
         let old = customerStates[merged]
-        if let clash = old.orders.keys.sorted().first(where: { customerStates[survivor].orders[$0] != nil }) {
+        if let clash = old.orders.ids.sorted().first(where: { customerStates[survivor].orders.contains($0) }) {
             throw refuse("customers \(survivorID) and \(mergedID) both have an order \(clash); order ids must differ to merge")
         }
         // Both ledger operations are tried on copies first, so a refusal changes nothing.

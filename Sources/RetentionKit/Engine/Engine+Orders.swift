@@ -9,7 +9,7 @@ extension Engine {
                 .currencyNotAccepted, eventID: event.id,
                 message: "order \(order.id) is in \(order.currency.code); the program accepts \(accepted)")
         }
-        if let position = customerIndex[order.customerID], readState(at: position, { $0.orders[order.id] != nil }) {
+        if let position = customerIndex[order.customerID], readState(at: position, { $0.orders.contains(order.id) }) {
             throw EngineError(.orderExists, eventID: event.id, message: "order \(order.id) was placed before (by an earlier event)")
         }
         return try earn(for: event, customerID: order.customerID, day: day, awardGroup: "order:\(order.id)") { state in
@@ -20,9 +20,9 @@ extension Engine {
     mutating func payOrder(_ reference: OrderReference, event: Event, day: Day) throws(EngineError) -> Decisions {
         let order = try requireOrder(reference.orderID, of: reference.customerID, event)
         guard let position = customerIndex[reference.customerID],
-            customerStates[position].orders[reference.orderID]?.paidOn == nil
+            readState(at: position, { $0.orders[reference.orderID]?.paidOn == nil })
         else { return Decisions(notes: ["order \(reference.orderID) was paid before; nothing changes"]) }
-        modify(at: position) { $0.orders[reference.orderID]?.paidOn = day }
+        modify(at: position) { $0.orders.modify(reference.orderID) { $0.paidOn = day } }
         guard !order.closed, let referral = customerStates[position].referral, referral.orderID == reference.orderID,
             !referral.rewarded, !referral.void
         else { return Decisions() }
@@ -31,47 +31,47 @@ extension Engine {
 
     mutating func refundOrder(_ refund: OrderRefund, event: Event, day: Day) throws(EngineError) -> Decisions {
         let order = try requireOpenOrder(refund.orderID, of: refund.customerID, event, day: day)
-        guard refund.amount.currency == order.order.currency else {
+        guard refund.amount.currency == order.record.currency else {
             throw EngineError(
                 .invalidRefund, eventID: event.id,
-                message: "the refund is in \(refund.amount.currency.code) but order \(order.order.id) is in \(order.order.currency.code)")
+                message: "the refund is in \(refund.amount.currency.code) but order \(order.id) is in \(order.record.currency.code)")
         }
-        let left = order.order.total.minorUnits - order.refunded
+        let left = order.record.total - order.record.refunded
         guard refund.amount.minorUnits <= left else {
             throw EngineError(
                 .invalidRefund, eventID: event.id,
-                message: "a refund of \(refund.amount) is more than the \(Money(minorUnits: left, currency: order.order.currency)) left to refund on order \(order.order.id)")
+                message: "a refund of \(refund.amount) is more than the \(Money(minorUnits: left, currency: order.record.currency)) left to refund on order \(order.id)")
         }
         let customerID = refund.customerID
         if refund.amount.minorUnits == left {
-            modify(customerID) { $0.recordRefund(refund.amount.minorUnits, of: order.order.id) }
+            modify(customerID) { $0.recordRefund(refund.amount.minorUnits, of: order.id) }
             return try closeOrder(order, customerID: customerID, event: event, day: day, reason: "order refunded")
         }
         if let lines = refund.lines {
             let (plan, taken) = try planLineReversal(lines, of: order, event: event)
             modify(customerID) { state in
-                state.recordRefund(refund.amount.minorUnits, of: order.order.id)
-                state.recordReturn(taken, of: order.order.id)
+                state.recordRefund(refund.amount.minorUnits, of: order.id)
+                state.recordReturn(taken, of: order.id)
             }
-            return applyReversals(plan, group: "order:\(order.order.id)", customerID: customerID, event: event, day: day, reason: "lines refunded")
+            return applyReversals(plan, group: "order:\(order.id)", customerID: customerID, event: event, day: day, reason: "lines refunded")
         }
         // By amount: every award of the order in proportion, rounded half up.
-        let total = order.order.total.minorUnits
+        let total = order.record.total
         var plan: [(award: Int, points: Int64)] = []
         for (index, award) in order.awards.enumerated() {
             let share = (Int128(award.points) * Int128(refund.amount.minorUnits) * 2 + Int128(total)) / (Int128(total) * 2)
             plan.append((index, min(Int64(share), award.points - award.reversed)))
         }
-        modify(customerID) { $0.recordRefund(refund.amount.minorUnits, of: order.order.id) }
-        return applyReversals(plan, group: "order:\(order.order.id)", customerID: customerID, event: event, day: day, reason: "order partly refunded")
+        modify(customerID) { $0.recordRefund(refund.amount.minorUnits, of: order.id) }
+        return applyReversals(plan, group: "order:\(order.id)", customerID: customerID, event: event, day: day, reason: "order partly refunded")
     }
 
     mutating func reverseLines(
         _ lines: [LineQuantity], of order: OrderSnapshot, customerID: String, event: Event, day: Day, reason: String
     ) throws(EngineError) -> Decisions {
         let (plan, taken) = try planLineReversal(lines, of: order, event: event)
-        modify(customerID) { $0.recordReturn(taken, of: order.order.id) }
-        return applyReversals(plan, group: "order:\(order.order.id)", customerID: customerID, event: event, day: day, reason: reason)
+        modify(customerID) { $0.recordReturn(taken, of: order.id) }
+        return applyReversals(plan, group: "order:\(order.id)", customerID: customerID, event: event, day: day, reason: reason)
     }
 
     /// What refunding or returning `lines` takes back from each award of the order, and which
@@ -80,11 +80,11 @@ extension Engine {
         _ lines: [LineQuantity], of order: OrderSnapshot, event: Event
     ) throws(EngineError) -> (plan: [(award: Int, points: Int64)], taken: [Int: Int64]) {
         // Which line each unit belongs to: the first line of that SKU with units left.
-        var remaining = order.order.lines.indices.map { order.order.lines[$0].quantity - order.returnedQuantity[$0, default: 0] }
+        var remaining = order.record.lines.indices.map { order.record.lines[$0].quantity - order.record.returnedQuantity[$0, default: 0] }
         var taken: [Int: Int64] = [:]
         for line in lines {
             var wanted = line.quantity
-            for index in order.order.lines.indices where order.order.lines[index].sku == line.sku && remaining[index] > 0 && wanted > 0 {
+            for index in order.record.lines.indices where order.record.lines[index].sku == line.sku && remaining[index] > 0 && wanted > 0 {
                 let used = min(wanted, remaining[index])
                 remaining[index] -= used
                 taken[index, default: 0] += used
@@ -93,7 +93,7 @@ extension Engine {
             guard wanted == 0 else {
                 throw EngineError(
                     .invalidRefund, eventID: event.id,
-                    message: "order \(order.order.id) has no \(line.quantity) unit(s) of \(line.sku) left to refund or return")
+                    message: "order \(order.id) has no \(line.quantity) unit(s) of \(line.sku) left to refund or return")
             }
         }
         let everything = remaining.allSatisfy { $0 == 0 }
@@ -107,9 +107,9 @@ extension Engine {
             } else {
                 var sum: Int64 = 0
                 for (line, quantity) in taken {
-                    let earned = award.perLine[line] ?? 0
-                    let ordered = order.order.lines[line].quantity
-                    let before = order.returnedQuantity[line, default: 0]
+                    let earned = award.perLine[line]
+                    let ordered = order.record.lines[line].quantity
+                    let before = order.record.returnedQuantity[line, default: 0]
                     // What the line's returned units earned, so that returning every unit takes all of it.
                     sum += earned * (before + quantity) / ordered - earned * before / ordered
                 }
@@ -125,9 +125,9 @@ extension Engine {
         _ order: OrderSnapshot, customerID: String, event: Event, day: Day, reason: String
     ) throws(EngineError) -> Decisions {
         let plan = order.awards.indices.map { ($0, order.awards[$0].points - order.awards[$0].reversed) }
-        modify(customerID) { $0.closeOrder(order.order.id) }
-        var decisions = applyReversals(plan, group: "order:\(order.order.id)", customerID: customerID, event: event, day: day, reason: reason)
-        decisions.append(try voidReferral(of: customerID, orderID: order.order.id, event: event, day: day, reason: reason))
+        modify(customerID) { $0.closeOrder(order.id) }
+        var decisions = applyReversals(plan, group: "order:\(order.id)", customerID: customerID, event: event, day: day, reason: reason)
+        decisions.append(try voidReferral(of: customerID, orderID: order.id, event: event, day: day, reason: reason))
         return decisions
     }
 }

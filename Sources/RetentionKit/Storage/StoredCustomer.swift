@@ -42,7 +42,7 @@ public struct StoredCustomer: Sendable {
         }
         profile = state.profile
         createdOn = state.createdOn
-        orders = state.orders.values
+        orders = state.orders.records
             .map { StoredOrder(order: $0.order, day: $0.day, refunded: $0.refunded, isClosed: $0.closed, paidOn: $0.paidOn) }
             .sorted { ($0.day, $0.order.id) < ($1.day, $1.order.id) }
         ledger = state.account.entries
