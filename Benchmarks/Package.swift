@@ -33,6 +33,8 @@ let package = Package(
             name: "event-parse-ratio",
             dependencies: [.product(name: "RetentionKit", package: "RetentionKit")]
         ),
+        // What the C allocator has handed out, for memory figures that leave out freed blocks.
+        .target(name: "HeapUsage"),
         // A deterministic synthetic store, and the engine replay over it.
         .target(name: "SyntheticStore", dependencies: [.product(name: "RetentionKit", package: "RetentionKit")]),
         // The batches a StoredEngine commits for the synthetic store, for the store benchmarks.
@@ -40,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "engine-replay",
             dependencies: [
-                "SyntheticStore", .product(name: "RetentionKit", package: "RetentionKit"),
+                "SyntheticStore", "HeapUsage", .product(name: "RetentionKit", package: "RetentionKit"),
                 .product(name: "RetentionLua", package: "RetentionKit"),
             ]
         ),

@@ -1,4 +1,5 @@
 import Foundation
+import HeapUsage
 import Synchronization
 import RetentionKit
 import RetentionLua
@@ -28,6 +29,21 @@ func residentBytes() -> Int {
     guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
           let pages = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }
     return pages * 4096
+}
+
+/// What a ledger's entries take on the heap, by their layout: the entry array, and each
+/// entry's strings longer than 15 bytes (shorter ones live inside the string) and lists.
+func ledgerBytes(_ entries: [LedgerEntry]) -> Int {
+    func string(_ text: String?) -> Int { (text?.utf8.count ?? 0) > 15 ? 32 + (text!.utf8.count + 15) / 16 * 16 : 0 }
+    func list(_ count: Int, _ stride: Int) -> Int { count == 0 ? 0 : 32 + count * stride }
+    var bytes = list(entries.count, MemoryLayout<LedgerEntry>.stride)
+    for entry in entries {
+        bytes += string(entry.key) + string(entry.reverses) + string(entry.source.eventID) + string(entry.source.rule)
+        bytes += string(entry.source.ruleVersion) + string(entry.source.orderID) + string(entry.source.reason)
+        bytes += list(entry.source.lines.count, 16) + entry.source.lines.reduce(0) { $0 + string($1) }
+        bytes += list(entry.lots.count, MemoryLayout<LotUse>.stride) + entry.lots.reduce(0) { $0 + string($1.lot) }
+    }
+    return bytes
 }
 
 func seconds(_ duration: Duration) -> Double {
@@ -68,17 +84,24 @@ let rules = purchaseOnly
 print(purchaseOnly ? "program: purchase points only" : "program: the reference program (earning, tiers, segments, triggers)")
 
 let before = residentBytes()
+let heapBefore = heap_bytes_in_use()
 var engine = Engine(program: program, rules: rules)
 start = clock.now
 let (applied, rejected) = replay(events, into: &engine)
 let decodedSeconds = seconds(clock.now - start)
 let builtInRate = Double(events.count) / decodedSeconds
 let after = residentBytes()
+let heapAfter = heap_bytes_in_use()
 let entries = engine.customerIDs.reduce(0) { $0 + (engine.account(of: $1)?.entries.count ?? 0) }
+let ledger = engine.customerIDs.reduce(0) { $0 + ledgerBytes(engine.account(of: $1)?.entries ?? []) }
 print(String(format: "  built in, from decoded events: %.0f events/s (%.2fx the 1,000,000 target); %d applied, %d rejected",
              builtInRate, builtInRate / 1_000_000, applied, rejected))
 print(String(format: "  memory: %.0f bytes per customer, with %d ledger entries (%.1f per customer)",
              Double(after - before) / Double(customers), entries, Double(entries) / Double(customers)))
+let heapPerCustomer = Double(Int(heapAfter) - Int(heapBefore)) / Double(customers)
+let ledgerPerCustomer = Double(ledger) / Double(customers)
+print(String(format: "  heap in use: %.0f bytes per customer; the ledger's entries %.0f of them (by layout), the rest %.0f (target under 1,024)",
+             heapPerCustomer, ledgerPerCustomer, heapPerCustomer - ledgerPerCustomer))
 
 if let folder = option("--lua") {
     let files = ReferenceProgram.pluginFiles.map { "\(folder)/\($0)" }
