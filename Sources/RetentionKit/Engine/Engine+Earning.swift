@@ -17,13 +17,23 @@ extension Engine {
         guard let position = customerIndex[customerID] else {
             throw EngineError(.unknownCustomer, eventID: cause.id, message: "no customer '\(customerID)'")
         }
-        let view = customerView(at: position, on: day)
+        // The view is built for the first rule asked: many events (surveys, tickets, most
+        // subscription changes) concern no rule, and need none.
+        var view: CustomerView?
         var decisions = Decisions()
         var planned: [(rule: any EarningRule, award: Award, key: String)] = []
-        for rule in rules.earning {
+        let eventType = event.type
+        for (rule, types) in zip(rules.earning, rules.earningEventTypes) {
+            if let types, !types.contains(eventType) {
+                decisions.explanation.append(RuleOutcome(
+                    customerID: customerID, eventType: eventType, rule: rule.name, version: rule.version, awards: [],
+                    note: RuleOutcome.notAskedNote))
+                continue
+            }
+            if view == nil { view = customerView(at: position, on: day) }
             let decision: RuleDecision
             do {
-                decision = try rule.awards(for: event, customer: view, program: program)
+                decision = try rule.awards(for: event, customer: view!, program: program)
             } catch {
                 throw EngineError(
                     .rule, eventID: cause.id,
@@ -39,7 +49,7 @@ extension Engine {
                 planned.append((rule, award, "\(event.id)/\(rule.name)/\(index)"))
             }
             decisions.explanation.append(RuleOutcome(
-                customerID: customerID, eventType: event.type, rule: rule.name, version: rule.version,
+                customerID: customerID, eventType: eventType, rule: rule.name, version: rule.version,
                 awards: decision.awards, note: decision.note))
         }
         var orderID: String?

@@ -114,6 +114,11 @@ public struct RuleOutcome: Hashable, Sendable {
     public var awards: [Award]
     /// Why it awarded nothing, when it did not.
     public var note: String?
+
+    /// The note of a rule the engine did not ask, because its ``EarningRule/eventTypes`` (a
+    /// plugin's `earn_on`) leave the event's type out; "not asked" and "asked, and nothing"
+    /// differ.
+    public static let notAskedNote = "not asked: the rule's event types (a plugin's earn_on) leave this event type out"
 }
 
 /// Why the engine refused an event. A refused event changes nothing; the next one goes on.

@@ -16,6 +16,10 @@ public struct BirthdayPoints: EarningRule {
     /// The points.
     public var points: Int64
 
+    /// The events it awards on.
+    public var eventTypes: Set<String>? { Self.awardedOn }
+    private static let awardedOn: Set<String> = ["birthday"]
+
     public init(name: String = "birthday-points", version: String = "1", points: Int64 = 100) {
         self.name = name
         self.version = version

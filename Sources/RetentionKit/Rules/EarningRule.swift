@@ -9,6 +9,12 @@ public protocol EarningRule: Sendable {
     /// Rules with a higher priority are asked first, so their awards fill limits first; rules
     /// of equal priority are asked in the order given. 0 unless a rule says otherwise.
     var priority: Int { get }
+    /// The event types the rule may award on (``Event/type``: `"order_placed"`, and the
+    /// engine-made `"birthday"` and `"tier_changed"`), or nil when it may award on any. The
+    /// engine does not ask the rule about other events (its ``RuleOutcome`` says so with
+    /// ``RuleOutcome/notAskedNote``), and builds no customer view for an event no rule is asked
+    /// about. Nil unless a rule says otherwise.
+    var eventTypes: Set<String>? { get }
     /// The awards for `event`, given what the engine knows of the customer before it.
     func awards(for event: Event, customer: CustomerView, program: Program) throws -> RuleDecision
 }
@@ -16,6 +22,8 @@ public protocol EarningRule: Sendable {
 extension EarningRule {
     /// 0: asked in the order given.
     public var priority: Int { 0 }
+    /// Nil: asked about every event.
+    public var eventTypes: Set<String>? { nil }
 }
 
 /// What a rule decided, and why.
@@ -80,6 +88,8 @@ public struct RuleSet: Sendable {
     public let triggers: [any CampaignTrigger]
     /// Whether a rule or the tier policy may throw (only the built-in ones are known not to).
     let mayFail: Bool
+    /// Each earning rule's ``EarningRule/eventTypes``, read once.
+    let earningEventTypes: [Set<String>?]
 
     public init(
         earning: [any EarningRule], tiers: (any TierPolicy)? = nil, segments: [any SegmentDefinition] = [],
@@ -88,6 +98,7 @@ public struct RuleSet: Sendable {
         self.earning = earning.enumerated().sorted { a, b in
             a.element.priority != b.element.priority ? a.element.priority > b.element.priority : a.offset < b.offset
         }.map(\.element)
+        earningEventTypes = self.earning.map(\.eventTypes)
         self.tiers = tiers
         self.segments = segments
         self.segmentGroups = segmentGroups.filter { !$0.names.isEmpty }

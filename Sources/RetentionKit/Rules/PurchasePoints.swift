@@ -20,6 +20,10 @@ public struct PurchasePoints: EarningRule {
     /// Points for a customer's first order, on top; 0 for none.
     public var firstOrderBonus: Int64
 
+    /// The events it awards on.
+    public var eventTypes: Set<String>? { Self.awardedOn }
+    private static let awardedOn: Set<String> = ["order_placed"]
+
     public init(
         name: String = "purchase-points", version: String = "1", pointsPerUnit: Int64 = 1,
         categoryMultipliers: [String: Int64] = [:], firstOrderBonus: Int64 = 0

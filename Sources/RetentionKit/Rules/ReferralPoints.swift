@@ -16,6 +16,10 @@ public struct ReferralPoints: EarningRule {
     /// Points for the referrer.
     public var points: Int64
 
+    /// The events it awards on.
+    public var eventTypes: Set<String>? { Self.awardedOn }
+    private static let awardedOn: Set<String> = ["referral_completed"]
+
     public init(name: String = "referral-points", version: String = "1", points: Int64 = 500) {
         self.name = name
         self.version = version

@@ -16,6 +16,10 @@ public struct ReviewPoints: EarningRule {
     /// Points for a review with a photo or video.
     public var withMediaPoints: Int64
 
+    /// The events it awards on.
+    public var eventTypes: Set<String>? { Self.awardedOn }
+    private static let awardedOn: Set<String> = ["review_posted"]
+
     public init(name: String = "review-points", version: String = "1", points: Int64 = 20, withMediaPoints: Int64 = 50) {
         self.name = name
         self.version = version

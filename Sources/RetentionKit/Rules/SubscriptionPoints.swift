@@ -19,6 +19,10 @@ public struct SubscriptionPoints: EarningRule {
     /// Points for starting a subscription.
     public var onStart: Int64
 
+    /// The events it awards on.
+    public var eventTypes: Set<String>? { Self.awardedOn }
+    private static let awardedOn: Set<String> = ["subscription_started", "subscription_renewed"]
+
     public init(
         name: String = "subscription-points", version: String = "1", perRenewal: Int64 = 0, streakLength: Int = 0,
         streakBonus: Int64 = 0, onStart: Int64 = 0

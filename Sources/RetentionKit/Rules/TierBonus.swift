@@ -14,6 +14,10 @@ public struct TierBonus: EarningRule {
     /// Points by tier reached.
     public var points: [String: Int64]
 
+    /// The events it awards on.
+    public var eventTypes: Set<String>? { Self.awardedOn }
+    private static let awardedOn: Set<String> = ["tier_changed"]
+
     public init(name: String = "tier-bonus", version: String = "1", points: [String: Int64]) {
         self.name = name
         self.version = version

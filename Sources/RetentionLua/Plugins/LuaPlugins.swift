@@ -19,8 +19,8 @@ import RetentionKit
 public struct LuaPlugins: Sendable {
     /// The note of an `earn` hook the engine did not call because the plugin's `earn_on` leaves
     /// the event's type out (``RuleOutcome/note``), so an explanation can tell "not asked" from
-    /// "asked, and awarded nothing".
-    public static let notAskedNote = "not asked: the plugin's earn_on leaves this event type out"
+    /// "asked, and awarded nothing". The same as ``RuleOutcome/notAskedNote``.
+    public static let notAskedNote = RuleOutcome.notAskedNote
 
     /// A plugin's source text and the file name it goes by.
     public struct Source: Sendable, Hashable {

@@ -14,8 +14,11 @@ struct LuaEarningRule: EarningRule {
     /// The plugin's `earn_on`: the event types the hook is asked about (all when nil).
     let answers: Set<String>?
 
+    var eventTypes: Set<String>? { answers }
+
     func awards(for event: Event, customer: CustomerView, program: Program) throws -> RuleDecision {
-        // An event the plugin says it does not answer earns nothing, as a call returning nil would.
+        // An event the plugin says it does not answer earns nothing, as a call returning nil
+        // would (the engine does not ask; this is for callers that ask a rule directly).
         if let answers, !answers.contains(event.type) { return RuleDecision(awards: [], note: LuaPlugins.notAskedNote) }
         var orderLines: Int?
         if case .orderPlaced(let order) = event.payload { orderLines = order.lines.count }
