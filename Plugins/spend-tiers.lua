@@ -55,6 +55,11 @@ local function tier(customer)
     to_next_tier = next_level and next_level.from - spend,
     to_keep_tier = reached and math.max(0, keep_at(LEVELS[reached]) - spend),
   }
+  -- The engine reads `reason` only when the tier changes or a downgrade waits; putting it into
+  -- words costs a host call and a few concatenations on every event, so it is left out otherwise.
+  if (reached or 0) == held and customer.tier_downgrade_on == nil then
+    return { tier = reached and LEVELS[reached].name, progress = progress }
+  end
   local figure = retention.money(spend, CURRENCY) .. " " .. customer.qualification
   if not reached then
     local first = LEVELS[1]

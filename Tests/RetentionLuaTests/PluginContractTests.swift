@@ -134,6 +134,26 @@ struct PluginContractTests {
         #expect(custom.message.contains("trigger.lua (plugin trigger, hook triggers): [1].reason: expected a non-empty string"), "\(custom)")
     }
 
+    @Test("A tier without a reason: the change says the plugin decided it; with one, the change gives it")
+    func tierReasons() throws {
+        let plugins = try Self.load([
+            "tiers.lua": #"""
+                return { name = "tiers", api = 1, tiers = {"silver", "gold"},
+                  tier = function(c)
+                    if c.order_count >= 2 then return { tier = "gold", reason = "two orders" } end
+                    if c.order_count >= 1 then return { tier = "silver" } end
+                  end }
+                """#,
+        ])
+        var engine = Engine(program: Program(), rules: try plugins.ruleSet().rules)
+        _ = engine.apply(try EventParser.parse(#"{"id": "c", "type": "customer_created", "at": "2025-01-01T00:00:00Z", "customer": {"id": "ana"}}"#))
+        func order(_ id: String, _ day: String) throws -> EventOutcome {
+            engine.apply(try EventParser.parse(#"{"id": "o\#(id)", "type": "order_placed", "at": "\#(day)T00:00:00Z", "order": {"id": "\#(id)", "customer_id": "ana", "currency": "USD", "total": "10.00", "lines": [{"sku": "A", "quantity": 1, "unit_price": "10.00"}]}}"#))
+        }
+        #expect(try order("1", "2025-01-02").decisions?.tierChanges.map(\.reason) == ["tiers says silver"])
+        #expect(try order("2", "2025-01-03").decisions?.tierChanges.map(\.reason) == ["two orders"])
+    }
+
     @Test("A trigger may name its cause and compensation points; a bad one names the field")
     func triggerCauseAndCompensation() throws {
         let plugins = try Self.load([

@@ -52,8 +52,15 @@ public struct TierAssessment: Hashable, Sendable {
         self.progress = progress
     }
 
+    /// A policy that gave no reason: "<policy> says <tier>" (or "says no tier"), put into words
+    /// only when read.
+    package init(tier: String?, policySaying policy: String, progress: TierProgress? = nil) {
+        self.init(tier: tier, explanation: .policySays(policy: policy, tier: tier), progress: progress)
+    }
+
     enum Explanation: Hashable, Sendable {
         case text(String)
+        case policySays(policy: String, tier: String?)
         /// "<figure> <window>; <tier> starts at <threshold>" or "... is kept from ...".
         case threshold(measure: TierMeasure, figure: Int64, window: QualificationWindow, tier: String, threshold: Int64, keeping: Bool)
 
@@ -61,6 +68,8 @@ public struct TierAssessment: Hashable, Sendable {
             switch self {
             case .text(let text):
                 return text
+            case .policySays(let policy, let tier):
+                return tier.map { "\(policy) says \($0)" } ?? "\(policy) says no tier"
             case .threshold(let measure, let figure, let window, let tier, let threshold, let keeping):
                 let rule = keeping ? "is kept from" : "starts at"
                 return "\(measure.describe(figure)) \(window); \(tier) \(rule) \(measure.describe(threshold))"

@@ -16,7 +16,8 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
     /// A currency from its ISO 4217 code (case-insensitive). Throws for a code that is not an
     /// active ISO 4217 currency.
     public init(code: String) throws(MoneyError) {
-        let upper = code.uppercased()
+        // Codes nearly always come in capitals already; uppercasing is then skipped.
+        let upper = code.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) ? code : code.uppercased()
         guard let digits = Currency.minorUnitDigits[upper] else {
             throw MoneyError(.unknownCurrency, input: code, message: "'\(code)' is not an ISO 4217 currency code (for example USD, EUR, JPY)")
         }

@@ -221,6 +221,8 @@ struct AmountsArgument: LuaEncodable {
 /// it, for triggers).
 struct CustomerArgument: LuaEncodable {
     let view: CustomerView
+    /// The view's qualification window in words, when the caller has it already.
+    var qualification: String? = nil
 
     func encode(to encoder: LuaValueEncoder) {
         // Hooks read a few of its forty fields: they are made in Lua when first read.
@@ -234,7 +236,7 @@ struct CustomerArgument: LuaEncodable {
             table.set("attributes", AttributesArgument(attributes: view.attributes))
             table.set("order_count", view.orderCount)
             table.set("total_spent", AmountsArgument(amounts: view.totalSpent))
-            table.set("qualification", view.qualification.description)
+            table.set("qualification", qualification ?? view.qualification.description)
             table.set("qualifying_spend", AmountsArgument(amounts: view.qualifyingSpend))
             table.set("qualifying_order_count", view.qualifyingOrderCount)
             table.set("qualifying_points", view.qualifyingPoints.value)

@@ -109,7 +109,10 @@ enum HookResults {
         case .string(let text):
             name = text
         case .table(let table) where table.array.isEmpty && table.integerKeys.isEmpty:
-            if let unknown = table.fields.keys.filter({ !["tier", "reason", "progress"].contains($0) }).sorted().first {
+            // Checked without building a list on every call; the error names the first unknown field.
+            if table.fields.keys.contains(where: { $0 != "tier" && $0 != "reason" && $0 != "progress" }),
+                let unknown = table.fields.keys.filter({ !["tier", "reason", "progress"].contains($0) }).sorted().first
+            {
                 throw Bad(field: unknown, message: "unknown field", hint: "return { tier = \"gold\", reason = \"...\", progress = {...} }")
             }
             switch table.fields["tier"] ?? .nil {
@@ -131,8 +134,8 @@ enum HookResults {
             throw Bad(field: nil, message: "'\(name)' is not one of the tiers the plugin lists (\(tiers.joined(separator: ", ")))",
                       hint: "return a name from `tiers`, or add it there")
         }
-        return TierAssessment(tier: name, reason: reason ?? (name.map { "\(policy) says \($0)" } ?? "\(policy) says no tier"),
-                              progress: progress)
+        guard let reason else { return TierAssessment(tier: name, policySaying: policy, progress: progress) }
+        return TierAssessment(tier: name, reason: reason, progress: progress)
     }
 
     private static func tierProgress(_ value: LuaValue) throws(Bad) -> TierProgress {

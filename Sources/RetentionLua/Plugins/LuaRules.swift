@@ -24,7 +24,7 @@ struct LuaEarningRule: EarningRule {
         if case .orderPlaced(let order) = event.payload { orderLines = order.lines.count }
         return try host.call(hook, seed: event.id) { arguments in
             arguments.append(EventArgument(event: event, program: program))
-            arguments.append(CustomerArgument(view: customer))
+            arguments.append(host.customerArgument(customer))
         } checkedBy: { (result) throws(HookResults.Bad) in
             try HookResults.decision(result, orderLines: orderLines)
         }
@@ -44,7 +44,7 @@ struct LuaTierPolicy: TierPolicy {
 
     func assess(_ customer: CustomerView) throws -> TierAssessment {
         try host.call(hook, seed: customer.id) { arguments in
-            arguments.append(CustomerArgument(view: customer))
+            arguments.append(host.customerArgument(customer))
         } checkedBy: { (result) throws(HookResults.Bad) in
             try HookResults.tier(result, tiers: tiers, policy: name)
         }
@@ -59,7 +59,7 @@ struct LuaSegmentGroup: SegmentGroup {
 
     func memberships(of customer: CustomerView) throws -> [Bool] {
         do {
-            return try host.callEach(hooks, seed: customer.id, arguments: { $0.append(CustomerArgument(view: customer)) },
+            return try host.callEach(hooks, seed: customer.id, arguments: { $0.append(host.customerArgument(customer)) },
                                      checkedBy: HookResults.membership)
         } catch {
             let segment = error.hook.map { String($0.dropFirst("segments.".count)) } ?? names[0]
@@ -83,7 +83,7 @@ struct LuaCampaignTrigger: CampaignTrigger {
         let program = host.program
         return try host.call(hook, seed: event.id, arguments: { arguments in
             arguments.append(EventArgument(event: event, program: program))
-            arguments.append(CustomerArgument(view: customer))
+            arguments.append(host.customerArgument(customer))
         }, checkedBy: HookResults.campaigns)
     }
 }

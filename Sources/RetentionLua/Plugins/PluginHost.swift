@@ -23,6 +23,9 @@ final class PluginHost: Sendable {
 
     let manifests: [PluginManifest]
     let program: Program
+    /// The program's qualification window in words (`customer.qualification`), put into words
+    /// once rather than for every customer table.
+    let qualificationText: String
     /// Whether hooks' costs are recorded (fixed when the plugins are loaded).
     private let profiling: Bool
     private let state: Mutex<State>
@@ -30,6 +33,7 @@ final class PluginHost: Sendable {
     init(plugins: LuaPlugins, program: Program) throws(PluginError) {
         manifests = plugins.manifests
         self.program = program
+        qualificationText = program.qualification.description
         profiling = plugins.profiling
         let runtime: LuaRuntime
         var functions: [Hook: LuaFunction] = [:]
@@ -55,6 +59,11 @@ final class PluginHost: Sendable {
             }
         }
         state = Mutex(State(runtime: runtime, functions: functions, profile: plugins.profiling ? [:] : nil))
+    }
+
+    /// A hook's `customer` argument for `view`.
+    func customerArgument(_ view: CustomerView) -> CustomerArgument {
+        CustomerArgument(view: view, qualification: view.qualification == program.qualification ? qualificationText : nil)
     }
 
     /// Calls a hook with the arguments `build` appends, seeding `math.random` from `seed`
