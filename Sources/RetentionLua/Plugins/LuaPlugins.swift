@@ -158,20 +158,20 @@ public struct LuaPlugins: Sendable {
             if manifest.earns {
                 earning.append(LuaEarningRule(
                     name: manifest.name, version: manifest.version, priority: manifest.priority, host: host,
-                    hook: .init(plugin: index, path: "earn"), answers: manifest.earnOn))
+                    hook: host.hook(plugin: index, path: "earn"), answers: manifest.earnOn))
             }
             if manifest.decidesTier {
                 tiers = LuaTierPolicy(
                     name: manifest.name, version: manifest.version, tiers: manifest.tiers, multipliers: manifest.earnMultipliers,
-                    host: host, hook: .init(plugin: index, path: "tier"))
+                    host: host, hook: host.hook(plugin: index, path: "tier"))
             }
             if !manifest.segments.isEmpty {
                 segments.append(LuaSegmentGroup(
-                    names: manifest.segments, host: host, hooks: manifest.segments.map { .init(plugin: index, path: "segments.\($0)") }))
+                    names: manifest.segments, host: host, hooks: manifest.segments.map { host.hook(plugin: index, path: "segments.\($0)") }))
             }
             if manifest.triggers {
                 triggers.append(LuaCampaignTrigger(
-                    name: manifest.name, host: host, hook: .init(plugin: index, path: "triggers"), answers: manifest.triggersOn,
+                    name: manifest.name, host: host, hook: host.hook(plugin: index, path: "triggers"), answers: manifest.triggersOn,
                     asksOnClock: manifest.triggersOnClock))
             }
         }

@@ -13,11 +13,12 @@ final class PluginHost: Sendable {
     struct Hook: Hashable, Sendable {
         var plugin: Int
         var path: String
+        /// The function, resolved when the plugins were loaded (called only under the host's lock).
+        var function: LuaFunction
     }
 
     private struct State {
         let runtime: LuaRuntime
-        var functions: [Hook: LuaFunction]
         var profile: [Hook: HookProfile]?
     }
 
@@ -29,6 +30,8 @@ final class PluginHost: Sendable {
     /// Whether hooks' costs are recorded (fixed when the plugins are loaded).
     private let profiling: Bool
     private let state: Mutex<State>
+    /// Every hook of every plugin, by plugin and path.
+    private let hooks: [String: Hook]
 
     init(plugins: LuaPlugins, program: Program) throws(PluginError) {
         manifests = plugins.manifests
@@ -36,7 +39,7 @@ final class PluginHost: Sendable {
         qualificationText = program.qualification.description
         profiling = plugins.profiling
         let runtime: LuaRuntime
-        var functions: [Hook: LuaFunction] = [:]
+        var hooks: [String: Hook] = [:]
         do {
             runtime = try LuaRuntime(limits: plugins.limits, argumentTables: plugins.argumentTables, logger: plugins.logger)
             try HostLibrary.register(in: runtime, configuration: plugins.configuration, program: program, logger: plugins.logger)
@@ -52,13 +55,23 @@ final class PluginHost: Sendable {
                 if manifest.decidesTier { paths.append("tier") }
                 if manifest.triggers { paths.append("triggers") }
                 for path in paths {
-                    functions[Hook(plugin: index, path: path)] = try runtime.function(path, in: plugin)
+                    hooks["\(index) \(path)"] = Hook(plugin: index, path: path, function: try runtime.function(path, in: plugin))
                 }
             } catch {
                 throw PluginError(error, code: .load, plugin: manifest.name, hook: nil)
             }
         }
-        state = Mutex(State(runtime: runtime, functions: functions, profile: plugins.profiling ? [:] : nil))
+        state = Mutex(State(runtime: runtime, profile: plugins.profiling ? [:] : nil))
+        self.hooks = hooks
+    }
+
+    /// The hook at `path` ("earn", "segments.at_risk") of the plugin at `plugin`, which the
+    /// plugin's manifest says it has.
+    func hook(plugin: Int, path: String) -> Hook {
+        guard let hook = hooks["\(plugin) \(path)"] else {
+            preconditionFailure("hook \(path) of plugin \(plugin) was never resolved")
+        }
+        return hook
     }
 
     /// A hook's `customer` argument for `view`.
@@ -72,9 +85,7 @@ final class PluginHost: Sendable {
         let seed = Partition.fnv1a(seed)
         let manifest = manifests[hook.plugin]
         let result = state.withLock { state -> Result<LuaValue, LuaError> in
-            guard let function = state.functions[hook] else {
-                preconditionFailure("hook \(hook.path) of plugin \(hook.plugin) was never resolved")
-            }
+            let function = hook.function
             let clock = ContinuousClock()
             let start = state.profile == nil ? nil : clock.now
             let result: Result<LuaValue, LuaError>
@@ -120,12 +131,7 @@ final class PluginHost: Sendable {
         }
         let numericSeed = Partition.fnv1a(seed)
         let result = state.withLock { state -> Result<[LuaValue], LuaError> in
-            let functions = hooks.map { hook in
-                guard let function = state.functions[hook] else {
-                    preconditionFailure("hook \(hook.path) of plugin \(hook.plugin) was never resolved")
-                }
-                return function
-            }
+            let functions = hooks.map(\.function)
             do throws(LuaError) {
                 return .success(try state.runtime.callEach(functions, seed: numericSeed, arguments: build))
             } catch {
