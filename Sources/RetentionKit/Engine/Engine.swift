@@ -44,7 +44,11 @@ public struct Engine: Sendable {
     /// Points each budgeted campaign has awarded.
     var campaignSpent: [String: Int64] = [:]
     /// States as they were before the event being applied changed them, to restore if it fails.
-    private var undo: [(position: Int, state: CustomerState)] = []
+    /// A saved state holds no ledger entries, only how many there were: entries are only ever
+    /// appended, so the live ledger's first `entries` are the saved ones, and appending to it
+    /// copies nothing (a saved copy sharing the entries would make the first append copy them
+    /// all, and dropping the copy release them all).
+    private var undo: [(position: Int, state: CustomerState, entries: Int)] = []
     /// Counts events applied; a state saved in ``undo`` during an event carries its number.
     private var serial = 0
     /// Whether the event being applied keeps an undo log: when a rule or tier policy that may
@@ -127,7 +131,9 @@ public struct Engine: Sendable {
             if clock.map({ event.at > $0 }) ?? true { clock = event.at }
             return .applied(decisions)
         } catch {
-            for (position, state) in undo.reversed() {
+            for (position, saved, entries) in undo.reversed() {
+                var state = saved
+                state.account.restoreEntries(from: customerStates[position].account, count: entries)
                 customerStates[position] = state
                 if let due = state.scheduledReview { reviews.push(due, position) }
             }
@@ -266,7 +272,9 @@ public struct Engine: Sendable {
 
     mutating func modify(at position: Int, _ body: (inout CustomerState) -> Void) {
         if undoing, customerStates[position].savedBy != serial {
-            undo.append((position, customerStates[position]))
+            var saved = customerStates[position]
+            let entries = saved.account.setEntriesAside()
+            undo.append((position, saved, entries))
             customerStates[position].savedBy = serial
         }
         if tracksChanges { changed.insert(position) }

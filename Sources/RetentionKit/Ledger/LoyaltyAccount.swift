@@ -55,6 +55,23 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
         self.policy = policy
     }
 
+    // MARK: - Undo
+
+    /// Drops this copy's entries and returns how many there were; for a copy kept to undo an
+    /// event, so that the live account's entries stay unshared (see
+    /// ``restoreEntries(from:count:)``).
+    mutating func setEntriesAside() -> Int {
+        defer { entries = [] }
+        return entries.count
+    }
+
+    /// Puts back the entries ``setEntriesAside()`` dropped: the first `count` of `live`, the
+    /// same account after more entries were appended (entries are only ever appended).
+    mutating func restoreEntries(from live: LoyaltyAccount, count: Int) {
+        precondition(live.entries.count >= count, "an account lost entries while an event was applied")
+        entries = Array(live.entries.prefix(count))
+    }
+
     // MARK: - Balances
 
     /// The balance on ``today``.
