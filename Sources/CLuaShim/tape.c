@@ -10,6 +10,25 @@
 
 // MARK: - Tape to Lua
 
+/// Pushes day number `days` as "YYYY-MM-DD" (proleptic Gregorian; years 0 to 9999, which the
+/// encoder checks), the same text as Swift's `Day.iso`.
+static void rk_push_iso_day(lua_State *L, int64_t days) {
+    int64_t shifted = days + 719468;
+    int64_t era = (shifted >= 0 ? shifted : shifted - 146096) / 146097;
+    int64_t day_of_era = shifted - era * 146097;
+    int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+    int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    int64_t month_from_march = (5 * day_of_year + 2) / 153;
+    int day = (int)(day_of_year - (153 * month_from_march + 2) / 5 + 1);
+    int month = (int)(month_from_march < 10 ? month_from_march + 3 : month_from_march - 9);
+    int year = (int)(year_of_era + era * 400 + (month <= 2 ? 1 : 0));
+    char text[10] = {
+        (char)('0' + year / 1000), (char)('0' + year / 100 % 10), (char)('0' + year / 10 % 10), (char)('0' + year % 10), '-',
+        (char)('0' + month / 10), (char)('0' + month % 10), '-', (char)('0' + day / 10), (char)('0' + day % 10),
+    };
+    lua_pushlstring(L, text, sizeof text);
+}
+
 static const rk_slot *rk_tape_next(lua_State *L, const rk_tape *tape, size_t *cursor) {
     if (*cursor >= tape->count)
         rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)tape->count);
@@ -37,6 +56,11 @@ void rk_tape_push(lua_State *L, const rk_tape *tape, size_t *cursor, int depth) 
     }
     case RK_STR: lua_pushlstring(L, rk_tape_string(L, tape, slot), slot->len); return;
     case RK_STATIC_STR: lua_pushlstring(L, (const char *)(intptr_t)slot->bits, slot->len); return;
+    case RK_DAY:
+        // 0000-01-01 to 9999-12-31.
+        if (slot->bits < -719528 || slot->bits > 2932896) rk_raise(L, RK_ERR_ARGUMENTS, "argument date out of range");
+        rk_push_iso_day(L, slot->bits);
+        return;
     case RK_TABLE: break;
     default: rk_raise(L, RK_ERR_ARGUMENTS, "unexpected tag %d in the argument tape", (int)slot->tag);
     }

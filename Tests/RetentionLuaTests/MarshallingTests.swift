@@ -1,4 +1,5 @@
 import PropertyBased
+import RetentionKit
 import RetentionLua
 import Testing
 
@@ -93,6 +94,35 @@ struct MarshallingTests {
             }
         }
         #expect(result == ["total": 3_400, "count": 2, "first": "MUG", "paid": true])
+    }
+
+    @Test("Dates arrive as their ISO text, made in Lua when read: the same as Day.iso, from year 0 to 9999 and beyond",
+          .tags(.property))
+    func dates() async throws {
+        let runtime = try LuaRuntime()
+        let f = try loadFunction(runtime, "return { f = function(t) return t.on end }")
+        struct Dated: LuaEncodable {
+            var day: Day, onDemand: Bool
+            func encode(to encoder: LuaValueEncoder) {
+                encoder.encodeTable(fieldsOnDemand: onDemand) { table in table.set("on", day) }
+            }
+        }
+        func roundTrip(_ day: Day, onDemand: Bool) throws -> LuaValue {
+            try runtime.call(f) { arguments in arguments.append(Dated(day: day, onDemand: onDemand)) }
+        }
+        for number: Int32 in [0, -1, 59, 60, -719_528, 2_932_896, 2_932_897, -719_529, 20_526] {
+            let day = Day(number: number)
+            #expect(try roundTrip(day, onDemand: true) == .string(day.iso), "day \(number)")
+            #expect(try roundTrip(day, onDemand: false) == .string(day.iso), "day \(number)")
+        }
+        #expect(try roundTrip(Day(number: 0), onDemand: true) == "1970-01-01")
+        #expect(try roundTrip(Day(number: -719_528), onDemand: true) == "0000-01-01")
+        #expect(try roundTrip(Day(number: 2_932_896), onDemand: false) == "9999-12-31")
+        await propertyCheck(count: 2_000, input: Gen.int(in: -800_000...3_000_000)) { number in
+            let day = Day(number: Int32(number))
+            let text = try roundTrip(day, onDemand: number % 2 == 0)
+            #expect(text == .string(day.iso))
+        }
     }
 
     static let writes = [

@@ -41,6 +41,9 @@ typedef enum rk_tag {
     RK_KEY_STR = 8,
     RK_KEY_STATIC_STR = 9,
     RK_KEY_INT = 10,
+    /// A date, made into its ISO 8601 text ("2026-03-14") only when Lua receives it: `bits` is
+    /// the day number (days from 1970-01-01), of a year from 0 to 9999. Argument tapes only.
+    RK_DAY = 11,
 } rk_tag;
 
 /// Flags on an RK_TABLE slot.

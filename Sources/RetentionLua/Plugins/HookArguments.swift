@@ -18,7 +18,7 @@ struct EventArgument: LuaEncodable {
             table.set("type", event.type)
             table.set("at", event.at.iso)
             let day = event.at.day
-            table.set("date", day.iso)
+            table.set("date", day)
             table.set("day", Int64(day.number))
             table.set("customer_id", event.customerID)
             encodePayload(&table)
@@ -32,7 +32,7 @@ struct EventArgument: LuaEncodable {
                 fields.set("id", profile.id)
                 fields.set("email", profile.email)
                 fields.set("name", profile.name)
-                fields.set("birthday", profile.birthday?.iso)
+                fields.set("birthday", profile.birthday)
                 fields.set("referred_by", profile.referredBy)
                 if let tags = profile.tags { fields.set("tags", tags) }
                 if let attributes = profile.attributes { fields.set("attributes", AttributesArgument(attributes: attributes)) }
@@ -94,7 +94,7 @@ struct EventArgument: LuaEncodable {
             switch update.change {
             case .renewed(let orderID): table.set("order_id", orderID)
             case .paused(let until):
-                table.set("until", until?.iso)
+                table.set("until", until)
                 table.set("until_day", until.map { Int64($0.number) })
             case .cancelled(let reason, let voluntary):
                 table.set("reason", reason)
@@ -229,9 +229,9 @@ struct CustomerArgument: LuaEncodable {
         encoder.encodeTable(fieldsOnDemand: true) { table in
             table.set("id", view.id)
             table.set("email", view.email)
-            table.set("created_on", view.createdOn.iso)
+            table.set("created_on", view.createdOn)
             table.set("created_day", Int64(view.createdOn.number))
-            table.set("birthday", view.birthday?.iso)
+            table.set("birthday", view.birthday)
             table.set("tags", view.tags)
             table.set("attributes", AttributesArgument(attributes: view.attributes))
             table.set("order_count", view.orderCount)
@@ -240,9 +240,9 @@ struct CustomerArgument: LuaEncodable {
             table.set("qualifying_spend", AmountsArgument(amounts: view.qualifyingSpend))
             table.set("qualifying_order_count", view.qualifyingOrderCount)
             table.set("qualifying_points", view.qualifyingPoints.value)
-            table.set("first_order_on", view.firstOrderDay?.iso)
+            table.set("first_order_on", view.firstOrderDay)
             table.set("first_order_day", view.firstOrderDay.map { Int64($0.number) })
-            table.set("last_order_on", view.lastOrderDay?.iso)
+            table.set("last_order_on", view.lastOrderDay)
             table.set("last_order_day", view.lastOrderDay.map { Int64($0.number) })
             table.set("days_since_last_order", view.daysSinceLastOrder)
             table.set("average_days_between_orders", view.averageDaysBetweenOrders)
@@ -250,9 +250,9 @@ struct CustomerArgument: LuaEncodable {
             table.set("points_pending", view.pointsPending.value)
             table.set("lifetime_points", view.lifetimePoints.value)
             table.set("tier", view.tier)
-            table.set("tier_since", view.tierSince?.iso)
+            table.set("tier_since", view.tierSince)
             table.set("tier_since_day", view.tierSince.map { Int64($0.number) })
-            table.set("tier_downgrade_on", view.tierDowngradeOn?.iso)
+            table.set("tier_downgrade_on", view.tierDowngradeOn)
             if let progress = view.tierProgress {
                 table.setTable("tier_progress") { fields in
                     fields.set("current", progress.current)
@@ -295,9 +295,9 @@ struct SubscriptionArgument: LuaEncodable {
             table.set("status", subscription.status.name)
             table.set("interval_count", subscription.interval.count)
             table.set("interval_unit", subscription.interval.unit.rawValue)
-            table.set("started_on", subscription.startedOn.iso)
+            table.set("started_on", subscription.startedOn)
             table.set("started_day", Int64(subscription.startedOn.number))
-            table.set("next_renewal_on", subscription.nextRenewal.iso)
+            table.set("next_renewal_on", subscription.nextRenewal)
             table.set("renewals", subscription.renewals)
             table.set("consecutive_renewals", subscription.consecutiveRenewals)
             table.set("cycle_price", subscription.bundle.cyclePrice.minorUnits)

@@ -16,6 +16,7 @@ enum HookResults {
     static let maximumReasonLength = 200
 
     static let awardFields: Set<String> = ["points", "reason", "pending_days", "lines", "campaign"]
+    static let campaignFields: Set<String> = ["campaign", "reason", "cause", "compensation_points"]
 
     /// `earn`'s result: a list of awards, nil for none, or a string saying why there are none
     /// (the note `retention-host explain` shows).
@@ -34,38 +35,40 @@ enum HookResults {
         var awards: [Award] = []
         awards.reserveCapacity(list.count)
         for (index, item) in list.enumerated() {
-            let place = "[\(index + 1)]"
+            func place() -> String { "[\(index + 1)]" }
             guard let table = item.tableValue, table.array.isEmpty, table.integerKeys.isEmpty else {
-                throw Bad(field: place, message: "expected an award table, got \(describe(item))",
+                throw Bad(field: place(), message: "expected an award table, got \(describe(item))",
                           hint: "each award is a table: { points = 10, reason = \"purchase\" }")
             }
-            if let unknown = table.fields.keys.filter({ !awardFields.contains($0) }).sorted().first {
-                throw Bad(field: "\(place).\(unknown)", message: "unknown field",
+            if table.fields.keys.contains(where: { !awardFields.contains($0) }),
+                let unknown = table.fields.keys.filter({ !awardFields.contains($0) }).sorted().first
+            {
+                throw Bad(field: "\(place()).\(unknown)", message: "unknown field",
                           hint: "an award may hold \(awardFields.sorted().joined(separator: ", ")); check the spelling")
             }
-            let points = try integer(table.fields["points"], field: "\(place).points", in: 1...maximumAwardPoints,
+            let points = try integer(table.fields["points"], field: "\(place()).points", in: 1...maximumAwardPoints,
                                      hint: "award a whole, positive number of points (use // for integer division); leave out awards of 0")
             guard case .string(let reason) = table.fields["reason"] ?? .nil, !reason.isEmpty,
                   reason.count <= maximumReasonLength else {
-                throw Bad(field: "\(place).reason", message: "expected a non-empty string of at most \(maximumReasonLength) characters, got \(describe(table.fields["reason"] ?? .nil))",
+                throw Bad(field: "\(place()).reason", message: "expected a non-empty string of at most \(maximumReasonLength) characters, got \(describe(table.fields["reason"] ?? .nil))",
                           hint: "say why, in words a customer understands: reason = \"purchase\"")
             }
             var pendingDays: Int?
             if let days = table.fields["pending_days"] {
-                pendingDays = Int(try integer(days, field: "\(place).pending_days", in: 0...3_650,
+                pendingDays = Int(try integer(days, field: "\(place()).pending_days", in: 0...3_650,
                                               hint: "give the days the points stay pending, or leave it out for the program's default"))
             }
             var campaign: String?
             if let name = table.fields["campaign"] {
                 guard case .string(let text) = name, !text.isEmpty else {
-                    throw Bad(field: "\(place).campaign", message: "expected a campaign name, got \(describe(name))",
+                    throw Bad(field: "\(place()).campaign", message: "expected a campaign name, got \(describe(name))",
                               hint: "name the campaign whose budget pays for the award")
                 }
                 campaign = text
             }
             var perLine: [Int: Int64] = [:]
             if let lines = table.fields["lines"] {
-                perLine = try lineShares(lines, field: "\(place).lines", points: points, orderLines: orderLines)
+                perLine = try lineShares(lines, field: "\(place()).lines", points: points, orderLines: orderLines)
             }
             awards.append(Award(points: Points(points), reason: reason, pendingDays: pendingDays, perLine: perLine, campaign: campaign))
         }
@@ -74,25 +77,25 @@ enum HookResults {
 
     /// An award's `lines`: the points each order line earned, one entry per line, adding up to
     /// the award.
-    private static func lineShares(_ value: LuaValue, field: String, points: Int64, orderLines: Int?) throws(Bad) -> [Int: Int64] {
+    private static func lineShares(_ value: LuaValue, field: @autoclosure () -> String, points: Int64, orderLines: Int?) throws(Bad) -> [Int: Int64] {
         guard let orderLines else {
-            throw Bad(field: field, message: "only awards on an order_placed event can split points by line",
+            throw Bad(field: field(), message: "only awards on an order_placed event can split points by line",
                       hint: "leave `lines` out of awards for other events")
         }
         guard let table = value.tableValue, table.fields.isEmpty, table.integerKeys.isEmpty, table.array.count == orderLines else {
-            throw Bad(field: field, message: "expected a list of \(orderLines) integers (one per order line), got \(describe(value))",
+            throw Bad(field: field(), message: "expected a list of \(orderLines) integers (one per order line), got \(describe(value))",
                       hint: "give the points each line earned, in the order of event.order.lines (retention.share splits a total)")
         }
         var shares: [Int: Int64] = [:]
         var sum: Int64 = 0
         for (index, share) in table.array.enumerated() {
-            let points = try integer(share, field: "\(field)[\(index + 1)]", in: 0...maximumAwardPoints,
+            let points = try integer(share, field: "\(field())[\(index + 1)]", in: 0...maximumAwardPoints,
                                      hint: "each line's share is a whole number of points, 0 or more")
             if points > 0 { shares[index] = points }
             sum += points
         }
         guard sum == points else {
-            throw Bad(field: field, message: "the lines add up to \(sum) points, the award is \(points)",
+            throw Bad(field: field(), message: "the lines add up to \(sum) points, the award is \(points)",
                       hint: "make the shares add up to `points` (retention.share(points, weights) does)")
         }
         return shares
@@ -180,22 +183,24 @@ enum HookResults {
         let list = try list(value, what: "a list of campaigns", example: "return { { campaign = \"win_back\", reason = \"...\" } }")
         var requests: [CampaignRequest] = []
         for (index, item) in list.enumerated() {
-            let place = "[\(index + 1)]"
+            func place() -> String { "[\(index + 1)]" }
             guard let table = item.tableValue, table.array.isEmpty, table.integerKeys.isEmpty else {
-                throw Bad(field: place, message: "expected a campaign table, got \(describe(item))",
+                throw Bad(field: place(), message: "expected a campaign table, got \(describe(item))",
                           hint: "each entry is { campaign = \"win_back\", reason = \"...\" }")
             }
-            let known: Set<String> = ["campaign", "reason", "cause", "compensation_points"]
-            if let unknown = table.fields.keys.filter({ !known.contains($0) }).sorted().first {
-                throw Bad(field: "\(place).\(unknown)", message: "unknown field",
+            let known = campaignFields
+            if table.fields.keys.contains(where: { !known.contains($0) }),
+                let unknown = table.fields.keys.filter({ !known.contains($0) }).sorted().first
+            {
+                throw Bad(field: "\(place()).\(unknown)", message: "unknown field",
                           hint: "a campaign request holds campaign, reason, and optionally cause and compensation_points")
             }
             guard case .string(let campaign) = table.fields["campaign"] ?? .nil, !campaign.isEmpty else {
-                throw Bad(field: "\(place).campaign", message: "expected a campaign name, got \(describe(table.fields["campaign"] ?? .nil))",
+                throw Bad(field: "\(place()).campaign", message: "expected a campaign name, got \(describe(table.fields["campaign"] ?? .nil))",
                           hint: "name the campaign to start")
             }
             guard case .string(let reason) = table.fields["reason"] ?? .nil, !reason.isEmpty, reason.count <= maximumReasonLength else {
-                throw Bad(field: "\(place).reason", message: "expected a non-empty string of at most \(maximumReasonLength) characters, got \(describe(table.fields["reason"] ?? .nil))",
+                throw Bad(field: "\(place()).reason", message: "expected a non-empty string of at most \(maximumReasonLength) characters, got \(describe(table.fields["reason"] ?? .nil))",
                           hint: "say why, in words the campaign team reads")
             }
             var cause: String? = nil
@@ -203,7 +208,7 @@ enum HookResults {
             case .nil: break
             case .string(let text) where !text.isEmpty && text.count <= maximumReasonLength: cause = text
             case let other:
-                throw Bad(field: "\(place).cause", message: "expected a non-empty string, got \(describe(other))",
+                throw Bad(field: "\(place()).cause", message: "expected a non-empty string, got \(describe(other))",
                           hint: "name what the campaign answers (\"order:1001\"); it starts once per cause")
             }
             var compensation: Int64 = 0
@@ -211,7 +216,7 @@ enum HookResults {
             case .nil: break
             case .integer(let points) where points > 0 && points <= maximumAwardPoints: compensation = points
             case let other:
-                throw Bad(field: "\(place).compensation_points", message: "expected a whole number from 1 to \(maximumAwardPoints), got \(describe(other))",
+                throw Bad(field: "\(place()).compensation_points", message: "expected a whole number from 1 to \(maximumAwardPoints), got \(describe(other))",
                           hint: "points to make up for the trouble, awarded when the action is sent")
             }
             requests.append(CampaignRequest(campaign: campaign, reason: reason, cause: cause, compensationPoints: compensation))
@@ -229,14 +234,15 @@ enum HookResults {
         }
     }
 
-    private static func integer(_ value: LuaValue?, field: String, in range: ClosedRange<Int64>, hint: String) throws(Bad) -> Int64 {
+    /// `field` is put into words only for an error.
+    private static func integer(_ value: LuaValue?, field: @autoclosure () -> String, in range: ClosedRange<Int64>, hint: String) throws(Bad) -> Int64 {
         switch value ?? .nil {
         case .integer(let number) where range.contains(number):
             return number
         case .integer(let number):
-            throw Bad(field: field, message: "\(number) is out of range (\(range.lowerBound)...\(range.upperBound))", hint: hint)
+            throw Bad(field: field(), message: "\(number) is out of range (\(range.lowerBound)...\(range.upperBound))", hint: hint)
         case let other:
-            throw Bad(field: field, message: "expected an integer, got \(describe(other))", hint: hint)
+            throw Bad(field: field(), message: "expected an integer, got \(describe(other))", hint: hint)
         }
     }
 

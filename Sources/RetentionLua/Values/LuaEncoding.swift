@@ -1,4 +1,5 @@
 import CLuaShim
+import RetentionKit
 
 /// A Swift value a script can receive.
 ///
@@ -40,6 +41,15 @@ public struct LuaValueEncoder {
     @inlinable public func encode(_ value: String) { tape.appendString(value, tag: RK_STR) }
     /// A string literal, passed by address.
     @inlinable public func encode(_ value: StaticString) { tape.appendStatic(value, tag: RK_STATIC_STR) }
+    /// A date as its ISO 8601 text (``Day/iso``), put into text only when the script receives
+    /// it: a field of an on-demand table that is never read costs no formatting.
+    @inlinable public func encode(_ value: Day) {
+        if value.number >= -719_528 && value.number <= 2_932_896 {
+            _ = tape.append(tag: RK_DAY, bits: Int64(value.number))
+        } else {
+            encode(value.iso)
+        }
+    }
 
     /// Writes a table whose entries `body` sets. Unless `readOnly` is false, the script's writes
     /// are refused as the runtime's ``LuaArgumentTables`` says; either way it is a fresh table
@@ -156,6 +166,10 @@ extension Int: LuaEncodable {
 }
 
 extension Double: LuaEncodable {
+    @inlinable public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
+}
+
+extension Day: LuaEncodable {
     @inlinable public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
 }
 
