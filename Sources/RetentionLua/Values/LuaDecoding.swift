@@ -33,6 +33,9 @@ struct LuaTapeReader {
         var table = LuaTable()
         table.array.reserveCapacity(arrayCount)
         for _ in 0..<arrayCount { table.array.append(next()) }
+        // Results' keys are nearly always names: room for all of them, so the dictionary is
+        // allocated once instead of growing.
+        if fieldCount > 0 { table.fields.reserveCapacity(fieldCount) }
         for _ in 0..<fieldCount {
             let key = tape.slots[cursor]
             cursor += 1
