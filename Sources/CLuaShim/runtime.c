@@ -190,21 +190,26 @@ void rk_charge(lua_State *L, int64_t units) {
     }
 }
 
+/// A full instruction budget and a fresh deadline; installing the hook also resets its count.
+/// The hook stays installed after the operation: no Lua code runs between operations, and one
+/// lua_sethook per call is cheaper than two.
+static void rk_arm_budget(rk_runtime *rt) {
+    rt->budget_left = rt->budget_limit;
+    rt->hook_count = (int32_t)(rt->budget_limit < rt->check_interval ? rt->budget_limit : rt->check_interval);
+    if (rt->hook_count < 1) rt->hook_count = 1;
+    rt->deadline_at = rt->deadline_nanoseconds > 0 ? rk_now() + rt->deadline_nanoseconds : 0;
+    lua_sethook(rt->L, rk_hook, LUA_MASKCOUNT, rt->hook_count);
+}
+
 static void rk_begin(rk_runtime *rt) {
     rt->stop = RK_STOP_NONE;
     rt->pending_status = RK_OK;
     rt->error_status = RK_OK;
     rt->error_located = false;
     rt->error_line = -1;
-    rt->budget_left = rt->budget_limit;
-    rt->hook_count = (int32_t)(rt->budget_limit < rt->check_interval ? rt->budget_limit : rt->check_interval);
-    if (rt->hook_count < 1) rt->hook_count = 1;
-    rt->deadline_at = rt->deadline_nanoseconds > 0 ? rk_now() + rt->deadline_nanoseconds : 0;
     rt->instructions_before = 0;
     rt->operating = true;
-    // Also resets the hook's count. The hook stays installed after the operation: no Lua code
-    // runs between operations, and one lua_sethook per call is cheaper than two.
-    lua_sethook(rt->L, rk_hook, LUA_MASKCOUNT, rt->hook_count);
+    rk_arm_budget(rt);
 }
 
 static void rk_end(rk_runtime *rt) {
@@ -758,12 +763,8 @@ typedef struct rk_call_request {
 /// as if it were a call of its own.
 static void rk_restart(rk_runtime *rt) {
     rt->instructions_before += rt->budget_limit - rt->budget_left;
-    rt->budget_left = rt->budget_limit;
-    rt->hook_count = (int32_t)(rt->budget_limit < rt->check_interval ? rt->budget_limit : rt->check_interval);
-    if (rt->hook_count < 1) rt->hook_count = 1;
-    rt->deadline_at = rt->deadline_nanoseconds > 0 ? rk_now() + rt->deadline_nanoseconds : 0;
     rt->random_seeded = false;
-    lua_sethook(rt->L, rk_hook, LUA_MASKCOUNT, rt->hook_count);
+    rk_arm_budget(rt);
 }
 
 static int rk_call_body(lua_State *L) {

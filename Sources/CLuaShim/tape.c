@@ -57,8 +57,7 @@ void rk_tape_push(lua_State *L, const rk_tape *tape, size_t *cursor, int depth) 
     case RK_STR: lua_pushlstring(L, rk_tape_string(L, tape, slot), slot->len); return;
     case RK_STATIC_STR: lua_pushlstring(L, (const char *)(intptr_t)slot->bits, slot->len); return;
     case RK_DAY:
-        // 0000-01-01 to 9999-12-31.
-        if (slot->bits < -719528 || slot->bits > 2932896) rk_raise(L, RK_ERR_ARGUMENTS, "argument date out of range");
+        if (slot->bits < RK_DAY_FIRST || slot->bits > RK_DAY_LAST) rk_raise(L, RK_ERR_ARGUMENTS, "argument date out of range");
         rk_push_iso_day(L, slot->bits);
         return;
     case RK_TABLE: break;

@@ -46,6 +46,9 @@ typedef enum rk_tag {
     RK_DAY = 11,
 } rk_tag;
 
+/// The day numbers an RK_DAY slot may hold: 0000-01-01 and 9999-12-31.
+enum { RK_DAY_FIRST = -719528, RK_DAY_LAST = 2932896 };
+
 /// Flags on an RK_TABLE slot.
 enum {
     /// The table is protected from the script's writes, as rk_set_strict_arguments chooses.

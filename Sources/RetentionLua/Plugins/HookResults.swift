@@ -17,6 +17,14 @@ enum HookResults {
 
     static let awardFields: Set<String> = ["points", "reason", "pending_days", "lines", "campaign"]
     static let campaignFields: Set<String> = ["campaign", "reason", "cause", "compensation_points"]
+    static let tierFields: Set<String> = ["tier", "reason", "progress"]
+
+    /// The first field of `table` (in name order) that `known` does not hold, if any. The
+    /// common case, no such field, is checked without building a list.
+    private static func unknownField(in table: LuaTable, known: Set<String>) -> String? {
+        guard table.fields.keys.contains(where: { !known.contains($0) }) else { return nil }
+        return table.fields.keys.filter { !known.contains($0) }.sorted().first
+    }
 
     /// `earn`'s result: a list of awards, nil for none, or a string saying why there are none
     /// (the note `retention-host explain` shows).
@@ -40,9 +48,7 @@ enum HookResults {
                 throw Bad(field: place(), message: "expected an award table, got \(describe(item))",
                           hint: "each award is a table: { points = 10, reason = \"purchase\" }")
             }
-            if table.fields.keys.contains(where: { !awardFields.contains($0) }),
-                let unknown = table.fields.keys.filter({ !awardFields.contains($0) }).sorted().first
-            {
+            if let unknown = unknownField(in: table, known: awardFields) {
                 throw Bad(field: "\(place()).\(unknown)", message: "unknown field",
                           hint: "an award may hold \(awardFields.sorted().joined(separator: ", ")); check the spelling")
             }
@@ -112,10 +118,7 @@ enum HookResults {
         case .string(let text):
             name = text
         case .table(let table) where table.array.isEmpty && table.integerKeys.isEmpty:
-            // Checked without building a list on every call; the error names the first unknown field.
-            if table.fields.keys.contains(where: { $0 != "tier" && $0 != "reason" && $0 != "progress" }),
-                let unknown = table.fields.keys.filter({ !["tier", "reason", "progress"].contains($0) }).sorted().first
-            {
+            if let unknown = unknownField(in: table, known: tierFields) {
                 throw Bad(field: unknown, message: "unknown field", hint: "return { tier = \"gold\", reason = \"...\", progress = {...} }")
             }
             switch table.fields["tier"] ?? .nil {
@@ -188,10 +191,7 @@ enum HookResults {
                 throw Bad(field: place(), message: "expected a campaign table, got \(describe(item))",
                           hint: "each entry is { campaign = \"win_back\", reason = \"...\" }")
             }
-            let known = campaignFields
-            if table.fields.keys.contains(where: { !known.contains($0) }),
-                let unknown = table.fields.keys.filter({ !known.contains($0) }).sorted().first
-            {
+            if let unknown = unknownField(in: table, known: campaignFields) {
                 throw Bad(field: "\(place()).\(unknown)", message: "unknown field",
                           hint: "a campaign request holds campaign, reason, and optionally cause and compensation_points")
             }

@@ -44,7 +44,7 @@ public struct LuaValueEncoder {
     /// A date as its ISO 8601 text (``Day/iso``), put into text only when the script receives
     /// it: a field of an on-demand table that is never read costs no formatting.
     @inlinable public func encode(_ value: Day) {
-        if value.number >= -719_528 && value.number <= 2_932_896 {
+        if (Int32(RK_DAY_FIRST)...Int32(RK_DAY_LAST)).contains(value.number) {
             _ = tape.append(tag: RK_DAY, bits: Int64(value.number))
         } else {
             encode(value.iso)
