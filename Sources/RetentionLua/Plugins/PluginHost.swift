@@ -31,7 +31,12 @@ final class PluginHost: Sendable {
     private let profiling: Bool
     private let state: Mutex<State>
     /// Every hook of every plugin, by plugin and path.
-    private let hooks: [String: Hook]
+    private let hooks: [HookName: Hook]
+
+    private struct HookName: Hashable {
+        var plugin: Int
+        var path: String
+    }
 
     init(plugins: LuaPlugins, program: Program) throws(PluginError) {
         manifests = plugins.manifests
@@ -39,7 +44,7 @@ final class PluginHost: Sendable {
         qualificationText = program.qualification.description
         profiling = plugins.profiling
         let runtime: LuaRuntime
-        var hooks: [String: Hook] = [:]
+        var hooks: [HookName: Hook] = [:]
         do {
             runtime = try LuaRuntime(limits: plugins.limits, argumentTables: plugins.argumentTables, logger: plugins.logger)
             try HostLibrary.register(in: runtime, configuration: plugins.configuration, program: program, logger: plugins.logger)
@@ -55,7 +60,7 @@ final class PluginHost: Sendable {
                 if manifest.decidesTier { paths.append("tier") }
                 if manifest.triggers { paths.append("triggers") }
                 for path in paths {
-                    hooks["\(index) \(path)"] = Hook(plugin: index, path: path, function: try runtime.function(path, in: plugin))
+                    hooks[HookName(plugin: index, path: path)] = Hook(plugin: index, path: path, function: try runtime.function(path, in: plugin))
                 }
             } catch {
                 throw PluginError(error, code: .load, plugin: manifest.name, hook: nil)
@@ -68,7 +73,7 @@ final class PluginHost: Sendable {
     /// The hook at `path` ("earn", "segments.at_risk") of the plugin at `plugin`, which the
     /// plugin's manifest says it has.
     func hook(plugin: Int, path: String) -> Hook {
-        guard let hook = hooks["\(plugin) \(path)"] else {
+        guard let hook = hooks[HookName(plugin: plugin, path: path)] else {
             preconditionFailure("hook \(path) of plugin \(plugin) was never resolved")
         }
         return hook
