@@ -33,9 +33,15 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
     private var owed: Int64 = 0
     /// Earned points not yet used, in the order they were earned.
     private var lots: [Lot] = []
-    private var keys: Set<String> = []
-    /// Awards by key: how much each earned and how much of it has been reversed.
-    private var awards: [String: Award] = [:]
+    /// What accounts merged into this one held that its own entries do not show: their keys
+    /// and their awards. Nil for an account that never took one in.
+    private var inherited: Inheritance?
+    /// The keys of ``entries``, kept once there are more than ``keyIndexThreshold`` of them;
+    /// below that, looking a key up among the entries themselves is as fast and costs no memory.
+    private var keyIndex: Set<String>?
+
+    /// How many entries an account holds before it indexes their keys.
+    static let keyIndexThreshold = 24
 
     struct Lot: Sendable, Equatable, Codable {
         let key: String
@@ -46,13 +52,80 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
         var remaining: Int64
     }
 
+    /// An award's points and how many of them have been reversed.
     struct Award: Sendable, Equatable, Codable {
         let points: Int64
         var reversed: Int64
     }
 
+    /// What merged accounts brought with them besides lots: keys that stay used here, and
+    /// awards that stay reversible, with what had been reversed of them before the merge.
+    struct Inheritance: Sendable, Equatable, Codable {
+        var keys: Set<String> = []
+        var awards: [String: Award] = [:]
+    }
+
     public init(policy: LedgerPolicy = LedgerPolicy()) {
         self.policy = policy
+    }
+
+    // MARK: - Equality and storage
+
+    /// Accounts are equal when they hold the same entries, lots, totals and inheritance; the
+    /// key index, built from the entries, is not compared.
+    public static func == (lhs: LoyaltyAccount, rhs: LoyaltyAccount) -> Bool {
+        lhs.policy == rhs.policy && lhs.entries == rhs.entries && lhs.today == rhs.today && lhs.totals == rhs.totals
+            && lhs.lastActivity == rhs.lastActivity && lhs.owed == rhs.owed && lhs.lots == rhs.lots
+            && lhs.inherited == rhs.inherited
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case policy, entries, today, totals, lastActivity, owed, lots, inherited
+        /// Accounts stored before 2026-12-07 also held every key and every award; they are read
+        /// (what merged accounts brought becomes the inheritance) and no longer written.
+        case keys, awards
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        policy = try container.decode(LedgerPolicy.self, forKey: .policy)
+        entries = try container.decode([LedgerEntry].self, forKey: .entries)
+        today = try container.decodeIfPresent(Day.self, forKey: .today)
+        totals = try container.decode(LedgerTotals.self, forKey: .totals)
+        lastActivity = try container.decodeIfPresent(Day.self, forKey: .lastActivity)
+        owed = try container.decode(Int64.self, forKey: .owed)
+        lots = try container.decode([Lot].self, forKey: .lots)
+        inherited = try container.decodeIfPresent(Inheritance.self, forKey: .inherited)
+        if let keys = try container.decodeIfPresent(Set<String>.self, forKey: .keys) {
+            let awards = try container.decodeIfPresent([String: Award].self, forKey: .awards) ?? [:]
+            adoptStoredIndexes(keys: keys, awards: awards)
+        }
+        if entries.count > Self.keyIndexThreshold { keyIndex = Set(entries.lazy.map(\.key)) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(policy, forKey: .policy)
+        try container.encode(entries, forKey: .entries)
+        try container.encodeIfPresent(today, forKey: .today)
+        try container.encode(totals, forKey: .totals)
+        try container.encodeIfPresent(lastActivity, forKey: .lastActivity)
+        try container.encode(owed, forKey: .owed)
+        try container.encode(lots, forKey: .lots)
+        try container.encodeIfPresent(inherited, forKey: .inherited)
+    }
+
+    /// Keeps what an older account's key set and award table held beyond its own entries: the
+    /// keys and awards of accounts merged into it. An inherited award's reversals before the
+    /// merge are what the table had reversed less what this account's entries reversed since.
+    private mutating func adoptStoredIndexes(keys: Set<String>, awards: [String: Award]) {
+        let own = Set(entries.lazy.map(\.key))
+        var inheritance = inherited ?? Inheritance()
+        inheritance.keys.formUnion(keys.subtracting(own))
+        for (key, award) in awards where !own.contains(key) {
+            inheritance.awards[key] = Award(points: award.points, reversed: award.reversed - reversedHere(of: key))
+        }
+        if !inheritance.keys.isEmpty || !inheritance.awards.isEmpty { inherited = inheritance }
     }
 
     // MARK: - Undo
@@ -133,7 +206,6 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
         let lastDay = policy.lotExpiry?.lastDay(forPointsEarnedOn: day)
         addLot(key: key, earnedOn: day, availableOn: day + max(0, pendingDays), lastDay: lastDay,
                points: points.value - settled)
-        awards[key] = Award(points: points.value, reversed: 0)
         totals.earned += points.value
         lastActivity = day
         applied.append(record(LedgerEntry(
@@ -151,7 +223,7 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
         guard points.value > 0 else {
             throw LedgerError(.invalidPoints, key: key, message: "a redemption must be positive, not \(points.value)")
         }
-        guard !keys.contains(key) else { return .duplicate }
+        guard !holds(key) else { return .duplicate }
         try checkOrder(key: key, day: day)
         let usable = availableAfterExpiry(on: day)
         guard usable >= points.value else {
@@ -180,9 +252,9 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
         guard points.value > 0 else {
             throw LedgerError(.invalidPoints, key: key, message: "a reversal must be positive, not \(points.value)")
         }
-        guard !keys.contains(key) else { return .duplicate }
-        guard let state = awards[award] else {
-            let isEntry = entries.contains { $0.key == award }
+        guard !holds(key) else { return .duplicate }
+        guard let state = self.award(award) else {
+            let isEntry = holdsEntry(award)
             throw LedgerError(
                 isEntry ? .notAnAward : .unknownAward, key: key,
                 message: isEntry
@@ -191,8 +263,9 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
         }
         _ = try begin(key: key, on: day)
         var applied = expire(through: day)
+        // What the entry records (points taken plus shortfall) adds up to `amount`: that is how
+        // `award(_:)` knows what has been reversed so far.
         let amount = min(points.value, state.points - state.reversed)
-        awards[award]?.reversed += amount
         var uses: [LotUse] = []
         var shortfall: Int64 = 0
         switch policy.reversal {
@@ -225,7 +298,7 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
         guard points.value != 0 else {
             throw LedgerError(.invalidPoints, key: key, message: "an adjustment must not be zero")
         }
-        guard !keys.contains(key) else { return .duplicate }
+        guard !holds(key) else { return .duplicate }
         try checkOrder(key: key, day: day)
         if points.value < 0, !policy.allowsNegativeAdjustments, availableAfterExpiry(on: day) < -points.value {
             throw LedgerError(
@@ -277,7 +350,9 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
         }
         _ = expire(through: day)
         let moved = lots.reduce(0) { $0 + $1.remaining }
-        let transfer = PointsTransfer(lots: lots, awards: awards, debt: owed, keys: keys, lastActivity: lastActivity)
+        var keys = allKeys
+        keys.insert(key)
+        let transfer = PointsTransfer(lots: lots, awards: allAwards, debt: owed, keys: keys, lastActivity: lastActivity)
         totals.transferredOut += moved - owed
         _ = record(LedgerEntry(
             key: key, kind: .transferred, points: Points(-(moved - owed)), day: day, source: source, availableOn: nil,
@@ -295,20 +370,23 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
     public mutating func transferIn(key: String, _ transfer: PointsTransfer, on day: Day, source: LedgerSource) throws(LedgerError)
         -> LedgerOutcome
     {
-        if let clash = transfer.keys.first(where: { keys.contains($0) && !$0.hasPrefix("expiry/") && !$0.hasPrefix("lapse/") }) {
+        if let clash = transfer.keys.first(where: { holds($0) && !$0.hasPrefix("expiry/") && !$0.hasPrefix("lapse/") }) {
             throw LedgerError(
                 .mergeConflict, key: key,
                 message: "both accounts hold an entry with key '\(clash)'; they cannot be merged as they are")
         }
         guard try begin(key: key, on: day) else { return .duplicate }
         var applied = expire(through: day)
-        keys.formUnion(transfer.keys)
+        var inheritance = inherited ?? Inheritance()
+        inheritance.keys.formUnion(transfer.keys)
+        // No award of theirs has a key of an entry here: the clash check above saw to that.
+        inheritance.awards.merge(transfer.awards) { mine, _ in mine }
+        inherited = inheritance
         for (index, lot) in transfer.lots.enumerated() {
             var moved = lot
             moved.sequence = entries.count * 1_000 + index
             lots.append(moved)
         }
-        awards.merge(transfer.awards) { mine, _ in mine }
         let moved = transfer.lots.reduce(0) { $0 + $1.remaining }
         // Debt arriving is settled first from the points arriving with it, then it is owed.
         owed += transfer.debt
@@ -321,6 +399,57 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
         return .applied(applied)
     }
 
+    // MARK: - Keys and awards, read from the entries
+
+    /// Whether an operation with `key` was applied here or in an account merged into this one.
+    private func holds(_ key: String) -> Bool {
+        holdsEntry(key) || inherited?.keys.contains(key) == true
+    }
+
+    /// Whether one of this account's own entries has `key` (newest first: a redelivered event
+    /// is usually a recent one).
+    private func holdsEntry(_ key: String) -> Bool {
+        if let keyIndex { return keyIndex.contains(key) }
+        return entries.reversed().contains { $0.key == key }
+    }
+
+    /// The award `key`: its points from its entry (or from the merged account that made it),
+    /// and what its reversals have taken back, each reversal counting its points and its
+    /// shortfall. Nil when `key` is no award.
+    private func award(_ key: String) -> Award? {
+        var award: Award
+        if let earned = entries.first(where: { $0.key == key }) {
+            guard earned.kind == .earned else { return nil }
+            award = Award(points: earned.points.value, reversed: 0)
+        } else if let brought = inherited?.awards[key] {
+            award = brought
+        } else {
+            return nil
+        }
+        award.reversed += reversedHere(of: key)
+        return award
+    }
+
+    /// What this account's own reversal entries took back of the award `key`.
+    private func reversedHere(of key: String) -> Int64 {
+        entries.reduce(0) { sum, entry in
+            entry.kind == .reversed && entry.reverses == key ? sum - entry.points.value + entry.shortfall.value : sum
+        }
+    }
+
+    /// Every key used here: the entries' and the inherited ones.
+    private var allKeys: Set<String> {
+        Set(entries.lazy.map(\.key)).union(inherited?.keys ?? [])
+    }
+
+    /// Every award, own and inherited, with what has been reversed of it.
+    private var allAwards: [String: Award] {
+        var awards: [String: Award] = [:]
+        for key in inherited?.awards.keys.map(\.self) ?? [] { awards[key] = award(key) }
+        for entry in entries where entry.kind == .earned { awards[entry.key] = award(entry.key) }
+        return awards
+    }
+
     // MARK: - Internals
 
     private func checkOrder(key: String, day: Day) throws(LedgerError) {
@@ -331,16 +460,21 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
         }
     }
 
-    /// Checks order and idempotency; returns false for a duplicate. Records the key.
+    /// Checks order and idempotency; returns false for a duplicate. The key counts as used once
+    /// the operation records its entry (nothing between the two can fail).
     private mutating func begin(key: String, on day: Day) throws(LedgerError) -> Bool {
-        guard !keys.contains(key) else { return false }
+        guard !holds(key) else { return false }
         try checkOrder(key: key, day: day)
-        keys.insert(key)
         return true
     }
 
     private mutating func record(_ entry: LedgerEntry) -> LedgerEntry {
         entries.append(entry)
+        if keyIndex != nil {
+            keyIndex?.insert(entry.key)
+        } else if entries.count > Self.keyIndexThreshold {
+            keyIndex = Set(entries.lazy.map(\.key))
+        }
         if today.map({ entry.day > $0 }) ?? true { today = entry.day }
         return entry
     }
@@ -382,7 +516,6 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
         for item in due {
             let lot = lots[item.index]
             let key = (item.lapsed ? "lapse/" : "expiry/") + lot.key
-            keys.insert(key)
             totals.expired += lot.remaining
             applied.append(record(LedgerEntry(
                 key: key, kind: .expired, points: Points(-lot.remaining), day: item.day,
