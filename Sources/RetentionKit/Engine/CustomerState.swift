@@ -11,7 +11,9 @@ struct CustomerState: Sendable, Codable {
     /// Rewarded reviews: review id to product, and the products (kept for the view).
     private(set) var rewardedReviews: [String: String] = [:]
     private(set) var rewardedReviewSKUs: Set<String> = []
-    /// Awards by what earned them ("order:1001", "review:r-7"), in the order they were made.
+    /// Awards that a later event can take back, other than an order's (those are filed with
+    /// the order), by what earned them ("review:r-7", "referral:c-9"), in the order they were
+    /// made.
     var awards: [String: [AwardRecord]] = [:]
 
     /// The tier held, its rank in the tier policy (-1 for none) and since when.
@@ -72,6 +74,43 @@ struct CustomerState: Sendable, Codable {
         case storedSubscriptions = "subscriptions"
         case storedSatisfaction = "satisfaction"
         case storedCampaigns = "campaigns"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        profile = try container.decode(CustomerProfile.self, forKey: .profile)
+        createdOn = try container.decode(Day.self, forKey: .createdOn)
+        account = try container.decode(LoyaltyAccount.self, forKey: .account)
+        orders = try container.decode(OrderBook.self, forKey: .orders)
+        orderDays = try container.decode([Day].self, forKey: .orderDays)
+        firstOrderID = try container.decodeIfPresent(String.self, forKey: .firstOrderID)
+        spent = try container.decode([Currency: Int64].self, forKey: .spent)
+        reviewCount = try container.decode(Int.self, forKey: .reviewCount)
+        rewardedReviews = try container.decode([String: String].self, forKey: .rewardedReviews)
+        rewardedReviewSKUs = try container.decode(Set<String>.self, forKey: .rewardedReviewSKUs)
+        awards = try container.decode([String: [AwardRecord]].self, forKey: .awards)
+        tier = try container.decodeIfPresent(String.self, forKey: .tier)
+        tierRank = try container.decode(Int.self, forKey: .tierRank)
+        tierSince = try container.decodeIfPresent(Day.self, forKey: .tierSince)
+        tierProgress = try container.decodeIfPresent(TierProgress.self, forKey: .tierProgress)
+        downgradeDue = try container.decodeIfPresent(Day.self, forKey: .downgradeDue)
+        reviewedThrough = try container.decode(Day.self, forKey: .reviewedThrough)
+        scheduledReview = try container.decodeIfPresent(Day.self, forKey: .scheduledReview)
+        mergedInto = try container.decodeIfPresent(String.self, forKey: .mergedInto)
+        segments = try container.decode([String].self, forKey: .segments)
+        referralDays = try container.decode([Day].self, forKey: .referralDays)
+        storedReferral = try container.decodeIfPresent(Boxed<ReferralRecord>.self, forKey: .storedReferral)
+        storedSubscriptions = try container.decodeIfPresent([String: Subscription].self, forKey: .storedSubscriptions)
+        storedSatisfaction = try container.decodeIfPresent(SatisfactionSignals.self, forKey: .storedSatisfaction)
+        storedCampaigns = try container.decodeIfPresent([CampaignRecord].self, forKey: .storedCampaigns)
+        // States written before 2026-12-07 kept an order's awards here, as "order:<id>"; they
+        // now live with the order.
+        for (group, list) in awards where group.hasPrefix("order:") {
+            let id = String(group.dropFirst("order:".count))
+            guard orders.contains(id) else { continue }
+            orders.modify(id) { $0.awards.append(contentsOf: list) }
+            awards[group] = nil
+        }
     }
 
     init(profile: CustomerProfile, createdOn: Day, policy: LedgerPolicy) {
@@ -175,12 +214,16 @@ struct CustomerState: Sendable, Codable {
 
     func snapshot(of orderID: String) -> OrderSnapshot? {
         guard let record = orders[orderID] else { return nil }
-        return OrderSnapshot(record: record, awards: awards["order:\(orderID)"] ?? [])
+        return OrderSnapshot(record: record)
     }
 
-    func award(_ index: Int, in group: String) -> AwardRecord? {
-        guard let list = awards[group], list.indices.contains(index) else { return nil }
-        return list[index]
+    /// The awards filed under `group`, in the order they were made.
+    func awards(in group: AwardGroup) -> [AwardRecord] {
+        switch group {
+        case .order(let id): orders[id]?.awards ?? []
+        case .reversible(let name): awards[name] ?? []
+        case .final: []
+        }
     }
 
     mutating func recordRewardedReview(_ reviewID: String, sku: String) {
@@ -222,12 +265,20 @@ struct CustomerState: Sendable, Codable {
         }
     }
 
-    mutating func recordAward(_ award: AwardRecord, in group: String) {
-        awards[group, default: []].append(award)
+    mutating func recordAward(_ award: AwardRecord, in group: AwardGroup) {
+        switch group {
+        case .order(let id): orders.modify(id) { $0.awards.append(award) }
+        case .reversible(let name): awards[name, default: []].append(award)
+        case .final: break
+        }
     }
 
-    mutating func recordReversal(_ points: Int64, of index: Int, in group: String) {
-        awards[group]?[index].reversed += points
+    mutating func recordReversal(_ points: Int64, of index: Int, in group: AwardGroup) {
+        switch group {
+        case .order(let id): orders.modify(id) { $0.awards[index].reversed += points }
+        case .reversible(let name): awards[name]?[index].reversed += points
+        case .final: break
+        }
     }
 
     /// A ledger operation the engine has already validated; a refusal here is a bug.
@@ -346,16 +397,9 @@ struct ReferralRecord: Sendable, Codable {
 /// An order with its awards, as the engine reads it to decide a reversal.
 struct OrderSnapshot {
     var record: OrderRecord
-    var awards: [AwardRecord]
 
+    var awards: [AwardRecord] { record.awards }
     var id: String { record.id }
     var closed: Bool { record.closed }
 }
 
-/// An award the engine made, and how much of it has been reversed.
-struct AwardRecord: Sendable, Codable {
-    var key: String
-    var points: Int64
-    var perLine: LineShares
-    var reversed: Int64 = 0
-}

@@ -10,7 +10,7 @@ extension Engine {
     ///   - pendingDays: how long awards stay pending when a rule does not say; the program's
     ///     return window for orders, 0 otherwise, by default.
     mutating func earn(
-        for event: Event, cause: Event? = nil, customerID: String, day: Day, awardGroup: String, pendingDays: Int? = nil,
+        for event: Event, cause: Event? = nil, customerID: String, day: Day, awardGroup: AwardGroup, pendingDays: Int? = nil,
         update: (inout CustomerState) -> Void
     ) throws(EngineError) -> Decisions {
         let cause = cause ?? event
@@ -122,13 +122,15 @@ extension Engine {
 
     /// Reverses the planned points of a group's awards.
     mutating func applyReversals(
-        _ plan: [(award: Int, points: Int64)], group: String, customerID: String, event: Event, day: Day, reason: String
+        _ plan: [(award: Int, points: Int64)], group: AwardGroup, customerID: String, event: Event, day: Day, reason: String
     ) -> Decisions {
         var entries: [CustomerEntry] = []
         modify(customerID) { state in
             for (index, points) in plan where points > 0 {
-                guard let award = state.award(index, in: group) else { continue }
-                let source = LedgerSource(eventID: event.id, orderID: group.hasPrefix("order:") ? String(group.dropFirst(6)) : nil, reason: reason)
+                let awards = state.awards(in: group)
+                guard awards.indices.contains(index) else { continue }
+                let award = awards[index]
+                let source = LedgerSource(eventID: event.id, orderID: group.orderID, reason: reason)
                 let outcome = state.mustApply { (account: inout LoyaltyAccount) throws(LedgerError) -> LedgerOutcome in
                     try account.reverse(key: "\(event.id)/\(award.key)", award: award.key, points: Points(points), on: day, source: source)
                 }
@@ -140,8 +142,8 @@ extension Engine {
     }
 
     /// Reverses everything left of a group's awards.
-    mutating func reverseGroup(_ group: String, customerID: String, event: Event, day: Day, reason: String) -> Decisions {
-        let awards = customerIndex[customerID].flatMap { customerStates[$0].awards[group] } ?? []
+    mutating func reverseGroup(_ group: AwardGroup, customerID: String, event: Event, day: Day, reason: String) -> Decisions {
+        let awards = customerIndex[customerID].map { customerStates[$0].awards(in: group) } ?? []
         return applyReversals(awards.indices.map { ($0, awards[$0].points - awards[$0].reversed) },
                               group: group, customerID: customerID, event: event, day: day, reason: reason)
     }

@@ -12,7 +12,7 @@ extension Engine {
         if let position = customerIndex[order.customerID], readState(at: position, { $0.orders.contains(order.id) }) {
             throw EngineError(.orderExists, eventID: event.id, message: "order \(order.id) was placed before (by an earlier event)")
         }
-        return try earn(for: event, customerID: order.customerID, day: day, awardGroup: "order:\(order.id)") { state in
+        return try earn(for: event, customerID: order.customerID, day: day, awardGroup: .order(order.id)) { state in
             state.recordOrder(order, on: day)
         }
     }
@@ -53,7 +53,7 @@ extension Engine {
                 state.recordRefund(refund.amount.minorUnits, of: order.id)
                 state.recordReturn(taken, of: order.id)
             }
-            return applyReversals(plan, group: "order:\(order.id)", customerID: customerID, event: event, day: day, reason: "lines refunded")
+            return applyReversals(plan, group: .order(order.id), customerID: customerID, event: event, day: day, reason: "lines refunded")
         }
         // By amount: every award of the order in proportion, rounded half up.
         let total = order.record.total
@@ -63,7 +63,7 @@ extension Engine {
             plan.append((index, min(Int64(share), award.points - award.reversed)))
         }
         modify(customerID) { $0.recordRefund(refund.amount.minorUnits, of: order.id) }
-        return applyReversals(plan, group: "order:\(order.id)", customerID: customerID, event: event, day: day, reason: "order partly refunded")
+        return applyReversals(plan, group: .order(order.id), customerID: customerID, event: event, day: day, reason: "order partly refunded")
     }
 
     mutating func reverseLines(
@@ -71,7 +71,7 @@ extension Engine {
     ) throws(EngineError) -> Decisions {
         let (plan, taken) = try planLineReversal(lines, of: order, event: event)
         modify(customerID) { $0.recordReturn(taken, of: order.id) }
-        return applyReversals(plan, group: "order:\(order.id)", customerID: customerID, event: event, day: day, reason: reason)
+        return applyReversals(plan, group: .order(order.id), customerID: customerID, event: event, day: day, reason: reason)
     }
 
     /// What refunding or returning `lines` takes back from each award of the order, and which
@@ -126,7 +126,7 @@ extension Engine {
     ) throws(EngineError) -> Decisions {
         let plan = order.awards.indices.map { ($0, order.awards[$0].points - order.awards[$0].reversed) }
         modify(customerID) { $0.closeOrder(order.id) }
-        var decisions = applyReversals(plan, group: "order:\(order.id)", customerID: customerID, event: event, day: day, reason: reason)
+        var decisions = applyReversals(plan, group: .order(order.id), customerID: customerID, event: event, day: day, reason: reason)
         decisions.append(try voidReferral(of: customerID, orderID: order.id, event: event, day: day, reason: reason))
         return decisions
     }

@@ -56,7 +56,7 @@ extension Engine {
         try catchUp(referrer, through: ledgerDay, cause: cause, into: &decisions)
         let pending = max(0, paidOn + program.returnWindowDays - ledgerDay)
         decisions.append(try earn(
-            for: referral.event, cause: cause, customerID: referral.referrerID, day: ledgerDay, awardGroup: referral.group,
+            for: referral.event, cause: cause, customerID: referral.referrerID, day: ledgerDay, awardGroup: .reversible(referral.group),
             pendingDays: pending) { _ in })
         modify(at: referee) { $0.referral?.rewarded = true }
         return decisions
@@ -75,7 +75,7 @@ extension Engine {
         let ledgerDay = max(day, customerStates[referrer].account.today ?? day)
         try catchUp(referrer, through: ledgerDay, cause: event, into: &decisions)
         decisions.append(reverseGroup(
-            referral.group, customerID: referral.referrerID, event: event, day: ledgerDay,
+            .reversible(referral.group), customerID: referral.referrerID, event: event, day: ledgerDay,
             reason: "referred customer \(refereeID)'s order \(orderID): \(reason)"))
         return decisions
     }

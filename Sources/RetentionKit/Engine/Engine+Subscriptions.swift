@@ -19,7 +19,7 @@ extension Engine {
             startedOn: day)
         // Rules see the customer with the new subscription.
         modify(start.customerID) { $0.subscriptions[start.id] = subscription }
-        return try earn(for: event, customerID: start.customerID, day: day, awardGroup: "subscription:\(start.id)") { _ in }
+        return try earn(for: event, customerID: start.customerID, day: day, awardGroup: .final) { _ in }
     }
 
     mutating func changeSubscription(_ update: SubscriptionUpdate, event: Event, day: Day) throws(EngineError) -> Decisions {
@@ -55,7 +55,7 @@ extension Engine {
         if case .renewed(let orderID) = update.change {
             // Rules see the customer with this renewal counted (the streak includes it).
             decisions = try earn(
-                for: event, customerID: update.customerID, day: day, awardGroup: "subscription:\(update.subscriptionID):\(orderID)"
+                for: event, customerID: update.customerID, day: day, awardGroup: .final
             ) { _ in }
         }
         decisions.notes += notes

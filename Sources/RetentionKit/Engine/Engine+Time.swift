@@ -52,7 +52,7 @@ extension Engine {
             let today = customerStates[position].account.today
             let birthday = Event(id: "birthday:\(id):\(year)", at: Timestamp(day: day), payload: .birthday(customerID: id, year: year))
             decisions.append(try earn(
-                for: birthday, cause: cause, customerID: id, day: max(day, today ?? day), awardGroup: "birthday:\(year)") { _ in })
+                for: birthday, cause: cause, customerID: id, day: max(day, today ?? day), awardGroup: .final) { _ in })
         }
         try evaluateTier(position, on: day, cause: cause, into: &decisions)
         modify(at: position) { $0.reviewedThrough = day }
@@ -155,7 +155,7 @@ extension Engine {
         if !rules.earning.isEmpty {
             decisions.append(try earn(
                 for: event, cause: cause, customerID: change.customerID, day: max(day, today ?? day),
-                awardGroup: "tier:\(to ?? "none")") { _ in })
+                awardGroup: .final) { _ in })
         }
         try runTriggers(event, for: position, on: day, cause: cause, into: &decisions)
     }

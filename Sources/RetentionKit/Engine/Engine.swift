@@ -193,7 +193,7 @@ public struct Engine: Sendable {
             return try adjust(customerID, points: points, reason: reason, event: event, day: day)
         case .reviewPosted(let review):
             try requireCustomer(review.customerID, event, day: day)
-            let decisions = try earn(for: event, customerID: review.customerID, day: day, awardGroup: "review:\(review.id)") { state in
+            let decisions = try earn(for: event, customerID: review.customerID, day: day, awardGroup: .reversible("review:\(review.id)")) { state in
                 state.reviewCount += 1
                 state.satisfaction.recordReview(rating: review.rating, sku: review.sku, on: day)
             }
@@ -202,12 +202,12 @@ public struct Engine: Sendable {
         case .reviewRemoved(let reviewID, let customerID):
             try requireCustomer(customerID, event, day: day)
             modify(customerID) { $0.removeRewardedReview(reviewID) }
-            return reverseGroup("review:\(reviewID)", customerID: customerID, event: event, day: day, reason: "review removed")
+            return reverseGroup(.reversible("review:\(reviewID)"), customerID: customerID, event: event, day: day, reason: "review removed")
         case .referralCompleted(let referral):
             return try acceptReferral(referral, event: event, day: day)
         case .custom(let custom):
             try requireCustomer(custom.customerID, event, day: day)
-            return try earn(for: event, customerID: custom.customerID, day: day, awardGroup: "custom:\(event.id)") { _ in }
+            return try earn(for: event, customerID: custom.customerID, day: day, awardGroup: .final) { _ in }
         case .customersMerged(let survivorID, let mergedID):
             return try merge(mergedID, into: survivorID, event: event, day: day)
         case .subscriptionStarted(let start):
@@ -219,16 +219,16 @@ public struct Engine: Sendable {
             if let orderID = answer.orderID { _ = try requireOrder(orderID, of: answer.customerID, event) }
             // Rules see the answer counted (a survey reward can read the new score).
             modify(answer.customerID) { $0.satisfaction.record(answer, on: day) }
-            return try earn(for: event, customerID: answer.customerID, day: day, awardGroup: "feedback:\(event.id)") { _ in }
+            return try earn(for: event, customerID: answer.customerID, day: day, awardGroup: .final) { _ in }
         case .supportTicketClosed(let ticket):
             try requireCustomer(ticket.customerID, event, day: day)
             modify(ticket.customerID) { $0.satisfaction.record(ticket, on: day) }
-            return try earn(for: event, customerID: ticket.customerID, day: day, awardGroup: "ticket:\(ticket.ticketID)") { _ in }
+            return try earn(for: event, customerID: ticket.customerID, day: day, awardGroup: .final) { _ in }
         case .deliveryDelayed(let delay):
             try requireCustomer(delay.customerID, event, day: day)
             _ = try requireOrder(delay.orderID, of: delay.customerID, event)
             modify(delay.customerID) { $0.satisfaction.record(delay, on: day) }
-            return try earn(for: event, customerID: delay.customerID, day: day, awardGroup: "delay:\(delay.orderID):\(event.id)") { _ in }
+            return try earn(for: event, customerID: delay.customerID, day: day, awardGroup: .final) { _ in }
         case .clock:
             // Accounts expire what falls due when they are next touched or read; entries are
             // dated by when the points fell due, so the result does not depend on when that is.

@@ -49,9 +49,16 @@ struct OrderBook: Sendable {
         body(&records[position])
     }
 
-    /// Adds the orders of `other` whose ids this book does not hold yet.
+    /// Adds the orders of `other` whose ids this book does not hold yet; of an order both
+    /// hold, this book's record stays and takes in the other's awards.
     mutating func absorb(_ other: OrderBook) {
-        for record in other.records where !contains(record.id) { append(record) }
+        for record in other.records {
+            if contains(record.id) {
+                modify(record.id) { $0.awards += record.awards }
+            } else {
+                append(record)
+            }
+        }
     }
 }
 
@@ -96,6 +103,8 @@ struct OrderRecord: Sendable {
     var paidOn: Day?
     /// Units refunded or returned, by line index.
     var returnedQuantity: [Int: Int64] = [:]
+    /// What the rules awarded on the order, in the order they were made.
+    var awards: [AwardRecord] = []
 
     init(order: Order, day: Day) {
         id = order.id
@@ -135,7 +144,7 @@ struct RecordedLine: Sendable, Codable {
 extension OrderRecord: Codable {
     enum CodingKeys: String, CodingKey {
         case id, customerID, currency, channel, lines, shipping, tax, discount, giftCard, pointsRedeemed, pointsDiscount
-        case total, day, refunded, closed, paidOn, returnedQuantity
+        case total, day, refunded, closed, paidOn, returnedQuantity, awards
         /// States written before orders were kept compact hold the placed order whole.
         case order
     }
@@ -163,6 +172,8 @@ extension OrderRecord: Codable {
         closed = try container.decode(Bool.self, forKey: .closed)
         paidOn = try container.decodeIfPresent(Day.self, forKey: .paidOn)
         returnedQuantity = try container.decode([Int: Int64].self, forKey: .returnedQuantity)
+        // Before 2026-12-07 the customer's state kept an order's awards (see CustomerState).
+        awards = try container.decodeIfPresent([AwardRecord].self, forKey: .awards) ?? []
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -184,5 +195,6 @@ extension OrderRecord: Codable {
         try container.encode(closed, forKey: .closed)
         try container.encodeIfPresent(paidOn, forKey: .paidOn)
         try container.encode(returnedQuantity, forKey: .returnedQuantity)
+        if !awards.isEmpty { try container.encode(awards, forKey: .awards) }
     }
 }
