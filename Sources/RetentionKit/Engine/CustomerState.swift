@@ -76,6 +76,8 @@ struct CustomerState: Sendable, Codable {
         case storedCampaigns = "campaigns"
     }
 
+    /// Written out (encoding stays synthesized) to move older states' order awards into their
+    /// orders after reading; a field added to the state must be read here too.
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         profile = try container.decode(CustomerProfile.self, forKey: .profile)

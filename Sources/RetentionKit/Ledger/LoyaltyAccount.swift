@@ -100,7 +100,7 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
             let awards = try container.decodeIfPresent([String: Award].self, forKey: .awards) ?? [:]
             adoptStoredIndexes(keys: keys, awards: awards)
         }
-        if entries.count > Self.keyIndexThreshold { keyIndex = Set(entries.lazy.map(\.key)) }
+        if entries.count > Self.keyIndexThreshold { keyIndex = entryKeys }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -119,7 +119,7 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
     /// keys and awards of accounts merged into it. An inherited award's reversals before the
     /// merge are what the table had reversed less what this account's entries reversed since.
     private mutating func adoptStoredIndexes(keys: Set<String>, awards: [String: Award]) {
-        let own = Set(entries.lazy.map(\.key))
+        let own = entryKeys
         var inheritance = inherited ?? Inheritance()
         inheritance.keys.formUnion(keys.subtracting(own))
         for (key, award) in awards where !own.contains(key) {
@@ -231,7 +231,6 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
                 .insufficientPoints, key: key,
                 message: "needs \(points.value) points but only \(max(0, usable)) are available on \(day.iso)")
         }
-        _ = try begin(key: key, on: day)
         var applied = expire(through: day)
         let uses = take(points.value, on: day, includingPending: false, preferring: nil)
         totals.redeemed += points.value
@@ -261,7 +260,7 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
                     ? "'\(award)' is not an award; only earned points can be reversed"
                     : "the account has no award '\(award)' to reverse")
         }
-        _ = try begin(key: key, on: day)
+        try checkOrder(key: key, day: day)
         var applied = expire(through: day)
         // What the entry records (points taken plus shortfall) adds up to `amount`: that is how
         // `award(_:)` knows what has been reversed so far.
@@ -306,7 +305,6 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
                 message: "taking \(-points.value) points would leave a balance below zero "
                     + "(\(max(0, availableAfterExpiry(on: day))) available); take less, or allow negative adjustments")
         }
-        _ = try begin(key: key, on: day)
         var applied = expire(through: day)
         var uses: [LotUse] = []
         var settled: Int64 = 0
@@ -437,15 +435,18 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
         }
     }
 
+    /// The keys of this account's own entries.
+    private var entryKeys: Set<String> { Set(entries.lazy.map(\.key)) }
+
     /// Every key used here: the entries' and the inherited ones.
     private var allKeys: Set<String> {
-        Set(entries.lazy.map(\.key)).union(inherited?.keys ?? [])
+        entryKeys.union(inherited?.keys ?? [])
     }
 
     /// Every award, own and inherited, with what has been reversed of it.
     private var allAwards: [String: Award] {
         var awards: [String: Award] = [:]
-        for key in inherited?.awards.keys.map(\.self) ?? [] { awards[key] = award(key) }
+        for key in (inherited?.awards ?? [:]).keys { awards[key] = award(key) }
         for entry in entries where entry.kind == .earned { awards[entry.key] = award(entry.key) }
         return awards
     }
@@ -473,7 +474,7 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
         if keyIndex != nil {
             keyIndex?.insert(entry.key)
         } else if entries.count > Self.keyIndexThreshold {
-            keyIndex = Set(entries.lazy.map(\.key))
+            keyIndex = entryKeys
         }
         if today.map({ entry.day > $0 }) ?? true { today = entry.day }
         return entry
