@@ -240,7 +240,7 @@ struct CustomerState: Sendable, Codable {
 
     mutating func recordOrder(_ order: Order, on day: Day) {
         orders.append(OrderRecord(order: order, day: day))
-        orderDays.append(day)
+        orderDays.appendCompactly(day)
         if firstOrderID == nil { firstOrderID = order.id }
         spent[order.currency, default: 0] += order.total.minorUnits
     }
@@ -269,7 +269,7 @@ struct CustomerState: Sendable, Codable {
 
     mutating func recordAward(_ award: AwardRecord, in group: AwardGroup) {
         switch group {
-        case .order(let id): orders.modify(id) { $0.awards.append(award) }
+        case .order(let id): orders.modify(id) { $0.awards.appendCompactly(award) }
         case .reversible(let name): awards[name, default: []].append(award)
         case .final: break
         }

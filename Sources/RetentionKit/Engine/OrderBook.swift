@@ -40,7 +40,7 @@ struct OrderBook: Sendable {
             built[record.id] = records.count
             index = built
         }
-        records.append(record)
+        records.appendCompactly(record)
     }
 
     /// Changes the order with this id in place; does nothing when there is none.

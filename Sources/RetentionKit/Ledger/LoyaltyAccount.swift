@@ -470,7 +470,7 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
     }
 
     private mutating func record(_ entry: LedgerEntry) -> LedgerEntry {
-        entries.append(entry)
+        entries.appendCompactly(entry)
         if keyIndex != nil {
             keyIndex?.insert(entry.key)
         } else if entries.count > Self.keyIndexThreshold {
@@ -482,7 +482,7 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
 
     private mutating func addLot(key: String, earnedOn: Day, availableOn: Day, lastDay: Day?, points: Int64) {
         guard points > 0 else { return }
-        lots.append(Lot(key: key, sequence: entries.count, earnedOn: earnedOn, availableOn: availableOn,
+        lots.appendCompactly(Lot(key: key, sequence: entries.count, earnedOn: earnedOn, availableOn: availableOn,
                         lastDay: lastDay, remaining: points))
     }
 
