@@ -1,3 +1,4 @@
+import Foundation
 import PropertyBased
 import RetentionKit
 import Testing
@@ -22,6 +23,24 @@ struct MoneyTests {
         #expect(try Currency(code: "JPY").minorUnitDigits == 0)
         #expect(try Currency(code: "KWD").minorUnitDigits == 3)
         #expect(try Money(parsing: "1.234", currency: Currency(code: "KWD")).minorUnits == 1_234)
+    }
+
+    @Test("A merchant's own currency keeps its code and digits, however long the code")
+    func ownCurrencies() throws {
+        let credit = Currency(code: "store-credit", minorUnitDigits: 0)
+        #expect(credit.code == "STORE-CREDIT")
+        #expect(credit.minorUnitDigits == 0)
+        #expect(credit == Currency(code: "Store-Credit", minorUnitDigits: 0))
+        #expect(credit != Currency(code: "STORE-CREDIT", minorUnitDigits: 2))
+        #expect(Currency(code: "usdt", minorUnitDigits: 4).code == "USDT")
+        #expect(Set([credit, .usd, Currency(code: "STORE-CREDIT", minorUnitDigits: 0), try Currency(code: "usd")]).count == 2)
+        #expect(try Currency(code: "EUR") == .eur)
+        #expect(Currency.eur.code == "EUR")
+        #expect(Currency.eur.description == "EUR")
+        #expect(Currency.jpy.minorUnitDigits == 0)
+        let stored = try JSONEncoder().encode([credit, .jpy])
+        #expect(String(decoding: stored, as: UTF8.self) == #"["STORE-CREDIT:0","JPY:0"]"#)
+        #expect(try JSONDecoder().decode([Currency].self, from: stored) == [credit, .jpy])
     }
 
     @Test("An unknown currency is refused with the code it was given")

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// An ISO 4217 currency and the number of digits of its minor unit.
 ///
 /// Amounts are kept as integers of the minor unit: cents for USD, yen for JPY (no minor unit),
@@ -8,10 +10,31 @@
 /// let jpy = try Currency(code: "JPY")     // minorUnitDigits == 0
 /// ```
 public struct Currency: Hashable, Sendable, CustomStringConvertible {
+    /// The code's bytes, first in the lowest byte, and the minor unit digits above them, so a
+    /// currency is one word: it is kept with every amount and order, hashed as a dictionary
+    /// key and compared on every sum. A code that does not fit (more than seven bytes) is
+    /// kept in ``CurrencyCodes`` and its number stored instead (``internedFlag`` set).
+    private let packed: UInt64
+
+    private static let digitsShift: UInt64 = 56
+    private static let internedFlag: UInt64 = 1 << 63
+    private static let codeMask: UInt64 = (1 << 56) - 1
+
     /// The three-letter ISO 4217 code, in capitals.
-    public let code: String
+    public var code: String {
+        if packed & Self.internedFlag != 0 { return CurrencyCodes.shared.code(number: Int(packed & Self.codeMask)) }
+        var bytes = packed & Self.codeMask
+        var text: [UInt8] = []
+        text.reserveCapacity(7)
+        while bytes != 0 {
+            text.append(UInt8(truncatingIfNeeded: bytes))
+            bytes >>= 8
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
     /// Digits after the decimal point in the currency's minor unit.
-    public let minorUnitDigits: Int
+    public var minorUnitDigits: Int { Int((packed >> Self.digitsShift) & 0x7) }
 
     /// A currency from its ISO 4217 code (case-insensitive). Throws for a code that is not an
     /// active ISO 4217 currency.
@@ -21,15 +44,25 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
         guard let digits = Currency.minorUnitDigits[upper] else {
             throw MoneyError(.unknownCurrency, input: code, message: "'\(code)' is not an ISO 4217 currency code (for example USD, EUR, JPY)")
         }
-        self.code = upper
-        self.minorUnitDigits = digits
+        self.init(upper: upper, digits: digits)
     }
 
     /// A currency with a minor unit of your own (for a code not in the built-in table).
     public init(code: String, minorUnitDigits: Int) {
         precondition((0...4).contains(minorUnitDigits), "a currency has 0 to 4 minor unit digits")
-        self.code = code.uppercased()
-        self.minorUnitDigits = minorUnitDigits
+        self.init(upper: code.uppercased(), digits: minorUnitDigits)
+    }
+
+    private init(upper: String, digits: Int) {
+        let digitBits = UInt64(digits) << Self.digitsShift
+        let utf8 = upper.utf8
+        if utf8.count <= 7, !utf8.contains(0) {
+            var bytes: UInt64 = 0
+            for (position, byte) in utf8.enumerated() { bytes |= UInt64(byte) << (8 * UInt64(position)) }
+            packed = bytes | digitBits
+        } else {
+            packed = UInt64(CurrencyCodes.shared.number(of: upper)) | digitBits | Self.internedFlag
+        }
     }
 
     public var description: String { code }
@@ -70,4 +103,26 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
         for code in twoDigit.split(separator: " ") { table[String(code)] = 2 }
         return table
     }()
+}
+
+/// Codes of merchants' own currencies too long to pack into a ``Currency`` (more than seven
+/// bytes), numbered in the order this process first saw them. Only the number is kept in the
+/// currency; stored currencies carry their code, never the number.
+final class CurrencyCodes: Sendable {
+    static let shared = CurrencyCodes()
+
+    private let table = Mutex<(codes: [String], numbers: [String: Int])>(([], [:]))
+
+    func number(of code: String) -> Int {
+        table.withLock { table in
+            if let number = table.numbers[code] { return number }
+            table.codes.append(code)
+            table.numbers[code] = table.codes.count - 1
+            return table.codes.count - 1
+        }
+    }
+
+    func code(number: Int) -> String {
+        table.withLock { $0.codes[number] }
+    }
 }
