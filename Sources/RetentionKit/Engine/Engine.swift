@@ -163,7 +163,7 @@ public struct Engine: Sendable {
             }
             customerIndex[profile.id] = customerStates.count
             if tracksChanges { changed.insert(customerStates.count) }
-            customerStates.append(CustomerState(profile: profile, createdOn: day, policy: program.ledger))
+            customerStates.appendCompactly(CustomerState(profile: profile, createdOn: day, policy: program.ledger))
             return Decisions()
         case .customerUpdated(let profile):
             try requireCustomer(profile.id, event)
