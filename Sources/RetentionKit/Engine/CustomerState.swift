@@ -139,13 +139,11 @@ struct CustomerState: Sendable, Codable {
         var qualifyingOrders = 0
         // A customer nearly always pays in one currency: its sum is kept aside and the
         // dictionary (hashing the currency on every order) is only used for the others.
-        // Records are read field by field: binding a whole record would copy its order.
         var main: (currency: Currency, amount: Int64)?
         var qualifyingSpend: [Currency: Int64] = [:]
-        let records = orders.records
-        for index in records.indices where !records[index].closed && qualification.contains(records[index].day, on: day) {
-            let currency = records[index].currency
-            let amount = records[index].total - records[index].refunded
+        orders.forEachAmount { closed, orderDay, currency, total, refunded in
+            guard !closed, qualification.contains(orderDay, on: day) else { return }
+            let amount = total - refunded
             if main == nil { main = (currency, 0) }
             if main?.currency == currency { main?.amount += amount } else { qualifyingSpend[currency, default: 0] += amount }
             qualifyingOrders += 1

@@ -52,7 +52,7 @@ extension Engine {
         let changed = subscription
         modify(update.customerID) { $0.subscriptions[update.subscriptionID] = changed }
         var decisions = Decisions()
-        if case .renewed(let orderID) = update.change {
+        if case .renewed = update.change {
             // Rules see the customer with this renewal counted (the streak includes it).
             decisions = try earn(
                 for: event, customerID: update.customerID, day: day, awardGroup: .final

@@ -13,7 +13,7 @@ struct LineShares: Sendable {
         shares = byLine.keys.sorted().compactMap { line in byLine[line].flatMap { $0 == 0 ? nil : Share(line: line, points: $0) } }
     }
 
-    private init(shares: [Share]) { self.shares = shares }
+    init(shares: [Share]) { self.shares = shares }
 
     var isEmpty: Bool { shares.isEmpty }
 

@@ -1,52 +1,83 @@
 /// A customer's orders, in the order they were placed, found by id.
 ///
-/// Most customers have a handful of orders, so the book is a plain array searched from the
-/// newest end (refunds and returns are mostly about recent orders); an id index is built only
-/// once a customer has more than ``indexedFrom`` orders, so a store's largest buyers stay fast
-/// without every customer paying for a dictionary.
+/// The newest order is kept whole, as the engine is about to change it (its awards, its
+/// payment); older ones are packed (``PackedOrder``: the figures views sum as they are, the
+/// rest as bytes) and unpacked when one of them changes. Most customers have a handful of
+/// orders, so the book is searched from the newest end (refunds and returns are mostly about
+/// recent orders); an id index is built only once a customer has more than ``indexedFrom``
+/// orders, so a store's largest buyers stay fast without every customer paying for a
+/// dictionary.
 struct OrderBook: Sendable {
-    /// The orders, oldest first.
-    private(set) var records: [OrderRecord] = []
-    /// Order id to position in ``records``, once there are more than ``indexedFrom`` orders.
+    /// The older orders, oldest first.
+    private(set) var packed: [PackedOrder] = []
+    /// The newest order, kept whole.
+    private(set) var newest: OrderRecord?
+    /// Order id to position (0 is the oldest), once there are more than ``indexedFrom`` orders.
     private var index: [String: Int]?
 
     static let indexedFrom = 16
 
-    var count: Int { records.count }
-    var ids: [String] { records.map(\.id) }
+    var count: Int { packed.count + (newest == nil ? 0 : 1) }
+    var ids: [String] { packed.map(\.id) + (newest.map { [$0.id] } ?? []) }
 
-    /// The position of the order with this id, if the customer has it.
+    /// Every order whole, oldest first (unpacking the older ones).
+    var records: [OrderRecord] { packed.map(\.record) + (newest.map { [$0] } ?? []) }
+
+    /// The position of the order with this id (0 is the oldest), if the customer has it.
     func position(of id: String) -> Int? {
         if let index { return index[id] }
-        var position = records.endIndex
+        if let newest, newest.id == id { return packed.count }
+        var position = packed.endIndex
         while position > 0 {
             position -= 1
-            if records[position].id == id { return position }
+            if packed[position].id == id { return position }
         }
         return nil
     }
 
     func contains(_ id: String) -> Bool { position(of: id) != nil }
 
-    subscript(id: String) -> OrderRecord? { position(of: id).map { records[$0] } }
-
-    /// Adds an order; its id must not be in the book yet.
-    mutating func append(_ record: OrderRecord) {
-        if index != nil {
-            index?[record.id] = records.count
-        } else if records.count == Self.indexedFrom {
-            var built = [String: Int](minimumCapacity: records.count * 2)
-            for position in records.indices { built[records[position].id] = position }
-            built[record.id] = records.count
-            index = built
-        }
-        records.appendCompactly(record)
+    subscript(id: String) -> OrderRecord? {
+        guard let position = position(of: id) else { return nil }
+        return position == packed.count ? newest : packed[position].record
     }
 
-    /// Changes the order with this id in place; does nothing when there is none.
+    /// Calls `body` with what views sum of each order, oldest first: whether it is closed, its
+    /// day, currency, total and refunded amount.
+    func forEachAmount(_ body: (_ closed: Bool, _ day: Day, _ currency: Currency, _ total: Int64, _ refunded: Int64) -> Void) {
+        for index in packed.indices {
+            body(packed[index].closed, packed[index].day, packed[index].currency, packed[index].total, packed[index].refunded)
+        }
+        if let newest { body(newest.closed, newest.day, newest.currency, newest.total, newest.refunded) }
+    }
+
+    /// Adds an order, which becomes the newest (the one before is packed); its id must not be
+    /// in the book yet.
+    mutating func append(_ record: OrderRecord) {
+        let position = count
+        if index != nil {
+            index?[record.id] = position
+        } else if position == Self.indexedFrom {
+            var built = [String: Int](minimumCapacity: position * 2)
+            for (earlier, id) in ids.enumerated() { built[id] = earlier }
+            built[record.id] = position
+            index = built
+        }
+        if let previous = newest { packed.appendCompactly(PackedOrder(previous)) }
+        newest = record
+    }
+
+    /// Changes the order with this id (an older one is unpacked and packed again); does nothing
+    /// when there is none.
     mutating func modify(_ id: String, _ body: (inout OrderRecord) -> Void) {
         guard let position = position(of: id) else { return }
-        body(&records[position])
+        if position == packed.count {
+            body(&newest!)
+        } else {
+            var record = packed[position].record
+            body(&record)
+            packed[position] = PackedOrder(record)
+        }
     }
 
     /// Adds the orders of `other` whose ids this book does not hold yet; of an order both
@@ -105,6 +136,25 @@ struct OrderRecord: Sendable {
     var returnedQuantity: [Int: Int64] = [:]
     /// What the rules awarded on the order, in the order they were made.
     var awards: [AwardRecord] = []
+
+    init(
+        id: String, customerID: String, currency: Currency, channel: String?, lines: [RecordedLine], shipping: Int64, tax: Int64,
+        discount: Int64, giftCard: Int64, pointsRedeemed: Int64, pointsDiscount: Int64, total: Int64, day: Day
+    ) {
+        self.id = id
+        self.customerID = customerID
+        self.currency = currency
+        self.channel = channel
+        self.lines = lines
+        self.shipping = shipping
+        self.tax = tax
+        self.discount = discount
+        self.giftCard = giftCard
+        self.pointsRedeemed = pointsRedeemed
+        self.pointsDiscount = pointsDiscount
+        self.total = total
+        self.day = day
+    }
 
     init(order: Order, day: Day) {
         id = order.id
