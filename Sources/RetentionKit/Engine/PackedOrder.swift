@@ -53,7 +53,10 @@ struct PackedOrder: Sendable {
                 writer.integer(share.points)
             }
         }
-        bytes = writer.bytes
+        // The writer's list grew by doubling; the packed order keeps an exact copy.
+        bytes = []
+        bytes.reserveCapacity(writer.bytes.count)
+        bytes.append(contentsOf: writer.bytes)
     }
 
     /// The order's record, unpacked.
