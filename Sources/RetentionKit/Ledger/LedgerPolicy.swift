@@ -1,3 +1,5 @@
+import Synchronization
+
 /// How a loyalty program's ledger treats reversals, expiry and manual adjustments.
 ///
 /// ```swift
@@ -63,4 +65,27 @@ public struct LotExpiry: Hashable, Sendable, Codable {
         case .year: return day.endOfYear
         }
     }
+}
+
+/// One ledger policy, held once per process for all the accounts that follow it: an engine's
+/// customers share their program's policy, so each account keeps a pointer instead of the
+/// policy's 40 bytes.
+final class SharedLedgerPolicy: Sendable {
+    let policy: LedgerPolicy
+
+    private init(_ policy: LedgerPolicy) { self.policy = policy }
+
+    /// The shared copy of `policy`, made the first time it is asked for.
+    static func of(_ policy: LedgerPolicy) -> SharedLedgerPolicy {
+        if policy == LedgerPolicy() { return standard }
+        return known.withLock { known in
+            if let shared = known[policy] { return shared }
+            let shared = SharedLedgerPolicy(policy)
+            known[policy] = shared
+            return shared
+        }
+    }
+
+    private static let standard = SharedLedgerPolicy(LedgerPolicy())
+    private static let known = Mutex<[LedgerPolicy: SharedLedgerPolicy]>([:])
 }

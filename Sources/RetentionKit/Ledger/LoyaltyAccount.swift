@@ -19,7 +19,13 @@
 /// ```
 public struct LoyaltyAccount: Sendable, Equatable, Codable {
     /// The rules the ledger follows.
-    public internal(set) var policy: LedgerPolicy
+    public internal(set) var policy: LedgerPolicy {
+        get { sharedPolicy.policy }
+        set { sharedPolicy = .of(newValue) }
+    }
+    /// The policy, held once for every account that follows the same rules (an engine's
+    /// customers all do) instead of inline in each.
+    private var sharedPolicy: SharedLedgerPolicy
     /// Every entry, oldest first.
     public private(set) var entries: [LedgerEntry] = []
     /// The latest day the account has seen.
@@ -66,7 +72,7 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
     }
 
     public init(policy: LedgerPolicy = LedgerPolicy()) {
-        self.policy = policy
+        sharedPolicy = .of(policy)
     }
 
     // MARK: - Equality and storage
@@ -88,7 +94,7 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        policy = try container.decode(LedgerPolicy.self, forKey: .policy)
+        sharedPolicy = .of(try container.decode(LedgerPolicy.self, forKey: .policy))
         entries = try container.decode([LedgerEntry].self, forKey: .entries)
         today = try container.decodeIfPresent(Day.self, forKey: .today)
         totals = try container.decode(LedgerTotals.self, forKey: .totals)
