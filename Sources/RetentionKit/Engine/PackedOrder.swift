@@ -24,6 +24,8 @@ struct PackedOrder: Sendable {
         total = record.total
         refunded = record.refunded
         var writer = ByteWriter()
+        // Room for a typical order, so the list is not grown step by step.
+        writer.bytes.reserveCapacity(64 + 32 * record.lines.count + 48 * record.awards.count)
         writer.string(record.customerID)
         writer.optionalString(record.channel)
         writer.integer(Int64(record.lines.count))
@@ -33,9 +35,12 @@ struct PackedOrder: Sendable {
             writer.integer(line.quantity)
             writer.integer(line.unitPrice)
         }
-        for charge in [record.shipping, record.tax, record.discount, record.giftCard, record.pointsRedeemed, record.pointsDiscount] {
-            writer.integer(charge)
-        }
+        writer.integer(record.shipping)
+        writer.integer(record.tax)
+        writer.integer(record.discount)
+        writer.integer(record.giftCard)
+        writer.integer(record.pointsRedeemed)
+        writer.integer(record.pointsDiscount)
         writer.integer(record.paidOn.map { Int64($0.number) + 1 } ?? 0)
         writer.integer(Int64(record.returnedQuantity.count))
         for line in record.returnedQuantity.keys.sorted() {

@@ -23,14 +23,17 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
     /// The three-letter ISO 4217 code, in capitals.
     public var code: String {
         if packed & Self.internedFlag != 0 { return CurrencyCodes.shared.code(number: Int(packed & Self.codeMask)) }
-        var bytes = packed & Self.codeMask
-        var text: [UInt8] = []
-        text.reserveCapacity(7)
-        while bytes != 0 {
-            text.append(UInt8(truncatingIfNeeded: bytes))
-            bytes >>= 8
+        let bytes = packed & Self.codeMask
+        let count = (64 - bytes.leadingZeroBitCount + 7) / 8
+        // Seven bytes at most: the string is built in place, with no allocation.
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var rest = bytes
+            for position in 0..<count {
+                buffer[position] = UInt8(truncatingIfNeeded: rest)
+                rest >>= 8
+            }
+            return count
         }
-        return String(decoding: text, as: UTF8.self)
     }
 
     /// Digits after the decimal point in the currency's minor unit.

@@ -88,7 +88,6 @@ final class PluginHost: Sendable {
     /// (the event's id); a failure names the plugin and hook.
     func call(_ hook: Hook, seed: String, arguments build: @Sendable (inout LuaArguments) -> Void) throws(PluginError) -> LuaValue {
         let seed = Partition.fnv1a(seed)
-        let manifest = manifests[hook.plugin]
         let result = state.withLock { state -> Result<LuaValue, LuaError> in
             let function = hook.function
             let clock = ContinuousClock()
@@ -102,7 +101,7 @@ final class PluginHost: Sendable {
             if let start {
                 let elapsed = clock.now - start
                 let failed = if case .failure = result { true } else { false }
-                state.profile?[hook, default: HookProfile(plugin: manifest.name, hook: hook.path)]
+                state.profile?[hook, default: HookProfile(plugin: manifests[hook.plugin].name, hook: hook.path)]
                     .record(instructions: state.runtime.lastInstructionCount, duration: elapsed, failed: failed)
             }
             return result
