@@ -53,8 +53,11 @@ extension Engine {
         for name in view.segments where !after.contains(name) {
             decisions.segmentChanges.append(SegmentChange(customerID: view.id, segment: name, joined: false, day: day))
         }
-        modify(at: position) { $0.segments = members }
-        view.segments = members
+        // Customers in the same segments share one list: there are few combinations and many
+        // customers, and each list of their own would be a heap block per customer.
+        let shared = segmentLists.insert(members).memberAfterInsert
+        modify(at: position) { $0.segments = shared }
+        view.segments = shared
         return view
     }
 

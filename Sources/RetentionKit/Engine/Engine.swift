@@ -41,6 +41,9 @@ public struct Engine: Sendable {
     var customerStates: [CustomerState] = []
     /// When each customer next has time-driven work due.
     var reviews = ReviewQueue()
+    /// Every combination of segments a customer has been in, once: customers' states share
+    /// these lists instead of holding copies.
+    var segmentLists: Set<[String]> = []
     /// Points each budgeted campaign has awarded.
     var campaignSpent: [String: Int64] = [:]
     /// States as they were before the event being applied changed them, to restore if it fails.
