@@ -236,8 +236,10 @@ struct CustomerState: Sendable, Codable {
         rewardedReviewSKUs = Set(rewardedReviews.values)
     }
 
-    mutating func recordOrder(_ order: Order, on day: Day) {
-        orders.append(OrderRecord(order: order, day: day))
+    mutating func recordOrder(_ order: Order, on day: Day, awards: [AwardRecord]) {
+        var record = OrderRecord(order: order, day: day)
+        record.awards = awards
+        orders.append(record)
         orderDays.appendCompactly(day)
         if firstOrderID == nil { firstOrderID = order.id }
         spent[order.currency, default: 0] += order.total.minorUnits
@@ -265,10 +267,13 @@ struct CustomerState: Sendable, Codable {
         }
     }
 
-    mutating func recordAward(_ award: AwardRecord, in group: AwardGroup) {
+    /// Files the awards one event made under `group` (an order's all at once: changing an
+    /// order unpacks and packs it).
+    mutating func recordAwards(_ made: [AwardRecord], in group: AwardGroup) {
+        guard !made.isEmpty else { return }
         switch group {
-        case .order(let id): orders.modify(id) { $0.awards.appendCompactly(award) }
-        case .reversible(let name): awards[name, default: []].append(award)
+        case .order(let id): orders.modify(id) { $0.awards.append(contentsOf: made) }
+        case .reversible(let name): awards[name, default: []].append(contentsOf: made)
         case .final: break
         }
     }

@@ -9,9 +9,12 @@ extension Engine {
     ///   - cause: the event being applied, which ledger entries name; `event` by default.
     ///   - pendingDays: how long awards stay pending when a rule does not say; the program's
     ///     return window for orders, 0 otherwise, by default.
+    ///   - placing: the order the event places, recorded with its awards once they are made
+    ///     (the rules see the customer without it; recording it whole at once spares unpacking
+    ///     it again to file its awards).
     mutating func earn(
         for event: Event, cause: Event? = nil, customerID: String, day: Day, awardGroup: AwardGroup, pendingDays: Int? = nil,
-        update: (inout CustomerState) -> Void
+        placing order: Order? = nil, update: (inout CustomerState) -> Void
     ) throws(EngineError) -> Decisions {
         let cause = cause ?? event
         guard let position = customerIndex[customerID] else {
@@ -67,6 +70,7 @@ extension Engine {
         let budgets = program.campaignBudgets
         modify(at: position) { state in
             update(&state)
+            var made: [AwardRecord] = []
             for item in planned {
                 var award = item.award
                 if let (tier, percent) = multiplier, percent != 100, !award.perLine.isEmpty {
@@ -99,7 +103,12 @@ extension Engine {
                 }
                 if let campaign = award.campaign, budgets[campaign] != nil { spent[campaign, default: 0] += award.points.value }
                 decisions.entries += entries.map { CustomerEntry(customerID: customerID, entry: $0) }
-                state.recordAward(AwardRecord(key: item.key, points: award.points.value, perLine: LineShares(award.perLine)), in: awardGroup)
+                made.append(AwardRecord(key: item.key, points: award.points.value, perLine: LineShares(award.perLine)))
+            }
+            if let order {
+                state.recordOrder(order, on: day, awards: made)
+            } else {
+                state.recordAwards(made, in: awardGroup)
             }
         }
         if !budgets.isEmpty { campaignSpent = spent }

@@ -12,15 +12,12 @@ extension Engine {
         if let position = customerIndex[order.customerID], readState(at: position, { $0.orders.contains(order.id) }) {
             throw EngineError(.orderExists, eventID: event.id, message: "order \(order.id) was placed before (by an earlier event)")
         }
-        return try earn(for: event, customerID: order.customerID, day: day, awardGroup: .order(order.id)) { state in
-            state.recordOrder(order, on: day)
-        }
+        return try earn(for: event, customerID: order.customerID, day: day, awardGroup: .order(order.id), placing: order) { _ in }
     }
 
     mutating func payOrder(_ reference: OrderReference, event: Event, day: Day) throws(EngineError) -> Decisions {
         let order = try requireOrder(reference.orderID, of: reference.customerID, event)
-        guard let position = customerIndex[reference.customerID],
-            readState(at: position, { $0.orders[reference.orderID]?.paidOn == nil })
+        guard let position = customerIndex[reference.customerID], order.record.paidOn == nil
         else { return Decisions(notes: ["order \(reference.orderID) was paid before; nothing changes"]) }
         modify(at: position) { $0.orders.modify(reference.orderID) { $0.paidOn = day } }
         guard !order.closed, let referral = customerStates[position].referral, referral.orderID == reference.orderID,

@@ -177,7 +177,7 @@ public struct Engine: Sendable {
         case .orderPaid(let reference):
             return try payOrder(reference, event: event, day: day)
         case .orderFulfilled(let reference):
-            _ = try requireOrder(reference.orderID, of: reference.customerID, event)
+            try requireOrderExists(reference.orderID, of: reference.customerID, event)
             return Decisions()
         case .orderCancelled(let reference):
             let order = try requireOpenOrder(reference.orderID, of: reference.customerID, event, day: day)
@@ -219,7 +219,7 @@ public struct Engine: Sendable {
             return try changeSubscription(update, event: event, day: day)
         case .feedbackReceived(let answer):
             try requireCustomer(answer.customerID, event, day: day)
-            if let orderID = answer.orderID { _ = try requireOrder(orderID, of: answer.customerID, event) }
+            if let orderID = answer.orderID { try requireOrderExists(orderID, of: answer.customerID, event) }
             // Rules see the answer counted (a survey reward can read the new score).
             modify(answer.customerID) { $0.satisfaction.record(answer, on: day) }
             return try earn(for: event, customerID: answer.customerID, day: day, awardGroup: .final) { _ in }
@@ -229,7 +229,7 @@ public struct Engine: Sendable {
             return try earn(for: event, customerID: ticket.customerID, day: day, awardGroup: .final) { _ in }
         case .deliveryDelayed(let delay):
             try requireCustomer(delay.customerID, event, day: day)
-            _ = try requireOrder(delay.orderID, of: delay.customerID, event)
+            try requireOrderExists(delay.orderID, of: delay.customerID, event)
             modify(delay.customerID) { $0.satisfaction.record(delay, on: day) }
             return try earn(for: event, customerID: delay.customerID, day: day, awardGroup: .final) { _ in }
         case .clock:
@@ -303,6 +303,15 @@ public struct Engine: Sendable {
             throw EngineError(.unknownOrder, eventID: event.id, message: "customer \(customerID) has no order \(orderID)")
         }
         return order
+    }
+
+    /// Like ``requireOrder(_:of:_:)`` for an event that only needs the order to exist (it is
+    /// not unpacked).
+    mutating func requireOrderExists(_ orderID: String, of customerID: String, _ event: Event) throws(EngineError) {
+        try requireCustomer(customerID, event)
+        guard let position = customerIndex[customerID], readState(at: position, { $0.orders.contains(orderID) }) else {
+            throw EngineError(.unknownOrder, eventID: event.id, message: "customer \(customerID) has no order \(orderID)")
+        }
     }
 
     mutating func requireOpenOrder(_ orderID: String, of customerID: String, _ event: Event, day: Day) throws(EngineError) -> OrderSnapshot {

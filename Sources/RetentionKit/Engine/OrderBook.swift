@@ -1,32 +1,29 @@
 /// A customer's orders, in the order they were placed, found by id.
 ///
-/// The newest order is kept whole, as the engine is about to change it (its awards, its
-/// payment); older ones are packed (``PackedOrder``: the figures views sum as they are, the
-/// rest as bytes) and unpacked when one of them changes. Most customers have a handful of
-/// orders, so the book is searched from the newest end (refunds and returns are mostly about
+/// Orders are kept packed (``PackedOrder``: the figures views sum as they are, the rest as
+/// bytes) and unpacked when one of them changes or is read whole; the engine changes an order
+/// a few times in its life (its awards, its payment, a refund). Most customers have a handful
+/// of orders, so the book is searched from the newest end (refunds and returns are mostly about
 /// recent orders); an id index is built only once a customer has more than ``indexedFrom``
 /// orders, so a store's largest buyers stay fast without every customer paying for a
 /// dictionary.
 struct OrderBook: Sendable {
-    /// The older orders, oldest first.
+    /// The orders, oldest first.
     private(set) var packed: [PackedOrder] = []
-    /// The newest order, kept whole.
-    private(set) var newest: OrderRecord?
-    /// Order id to position (0 is the oldest), once there are more than ``indexedFrom`` orders.
+    /// Order id to position in ``packed``, once there are more than ``indexedFrom`` orders.
     private var index: [String: Int]?
 
     static let indexedFrom = 16
 
-    var count: Int { packed.count + (newest == nil ? 0 : 1) }
-    var ids: [String] { packed.map(\.id) + (newest.map { [$0.id] } ?? []) }
+    var count: Int { packed.count }
+    var ids: [String] { packed.map(\.id) }
 
-    /// Every order whole, oldest first (unpacking the older ones).
-    var records: [OrderRecord] { packed.map(\.record) + (newest.map { [$0] } ?? []) }
+    /// Every order whole, oldest first.
+    var records: [OrderRecord] { packed.map(\.record) }
 
-    /// The position of the order with this id (0 is the oldest), if the customer has it.
+    /// The position of the order with this id, if the customer has it.
     func position(of id: String) -> Int? {
         if let index { return index[id] }
-        if let newest, newest.id == id { return packed.count }
         var position = packed.endIndex
         while position > 0 {
             position -= 1
@@ -37,10 +34,7 @@ struct OrderBook: Sendable {
 
     func contains(_ id: String) -> Bool { position(of: id) != nil }
 
-    subscript(id: String) -> OrderRecord? {
-        guard let position = position(of: id) else { return nil }
-        return position == packed.count ? newest : packed[position].record
-    }
+    subscript(id: String) -> OrderRecord? { position(of: id).map { packed[$0].record } }
 
     /// Calls `body` with what views sum of each order, oldest first: whether it is closed, its
     /// day, currency, total and refunded amount.
@@ -48,36 +42,29 @@ struct OrderBook: Sendable {
         for index in packed.indices {
             body(packed[index].closed, packed[index].day, packed[index].currency, packed[index].total, packed[index].refunded)
         }
-        if let newest { body(newest.closed, newest.day, newest.currency, newest.total, newest.refunded) }
     }
 
-    /// Adds an order, which becomes the newest (the one before is packed); its id must not be
-    /// in the book yet.
+    /// Adds an order; its id must not be in the book yet.
     mutating func append(_ record: OrderRecord) {
-        let position = count
+        let position = packed.count
         if index != nil {
             index?[record.id] = position
         } else if position == Self.indexedFrom {
             var built = [String: Int](minimumCapacity: position * 2)
-            for (earlier, id) in ids.enumerated() { built[id] = earlier }
+            for earlier in packed.indices { built[packed[earlier].id] = earlier }
             built[record.id] = position
             index = built
         }
-        if let previous = newest { packed.appendCompactly(PackedOrder(previous)) }
-        newest = record
+        packed.appendCompactly(PackedOrder(record))
     }
 
-    /// Changes the order with this id (an older one is unpacked and packed again); does nothing
-    /// when there is none.
+    /// Changes the order with this id (unpacking it and packing it again); does nothing when
+    /// there is none.
     mutating func modify(_ id: String, _ body: (inout OrderRecord) -> Void) {
         guard let position = position(of: id) else { return }
-        if position == packed.count {
-            body(&newest!)
-        } else {
-            var record = packed[position].record
-            body(&record)
-            packed[position] = PackedOrder(record)
-        }
+        var record = packed[position].record
+        body(&record)
+        packed[position] = PackedOrder(record)
     }
 
     /// Adds the orders of `other` whose ids this book does not hold yet; of an order both
@@ -112,9 +99,10 @@ extension OrderBook: Codable {
     }
 }
 
-/// An order as the engine keeps it: the amounts as minor units of the order's one currency
-/// (a ``Money`` carries its currency, so the placed ``Order`` holds it eight times or more).
-/// ``order`` gives back the order as placed.
+/// An order as the engine reads and changes it (the book keeps it packed, as a
+/// ``PackedOrder``): the amounts as minor units of the order's one currency (a ``Money``
+/// carries its currency, so the placed ``Order`` holds it eight times or more). ``order``
+/// gives back the order as placed.
 struct OrderRecord: Sendable {
     var id: String
     var customerID: String

@@ -1,4 +1,4 @@
-/// An order that is no longer a customer's newest, kept as bytes.
+/// An order as a customer's state keeps it: as bytes.
 ///
 /// The fields every customer view reads (to sum spend in the qualification window) stay as they
 /// are; the rest of the record (lines, charges, payment, returns, awards) is packed into one
