@@ -101,7 +101,9 @@ public struct Engine: Sendable {
         let day = event.at.day
         let customerCount = customerStates.count
         let budgets = campaignSpent
-        undo.removeAll(keepingCapacity: true)
+        // The log is needed only while the event is applied. A clock pass can save thousands of
+        // states, and their copies (and the list's room for them) must not outlive it.
+        defer { undo.removeAll(keepingCapacity: undo.capacity <= 64) }
         serial += 1
         do {
             var decisions = Decisions()
