@@ -27,7 +27,7 @@ struct OrderBook: Sendable {
         var position = packed.endIndex
         while position > 0 {
             position -= 1
-            if packed[position].id == id { return position }
+            if packed[position].has(id: id) { return position }
         }
         return nil
     }

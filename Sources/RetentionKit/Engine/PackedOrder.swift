@@ -7,17 +7,15 @@
 /// its awards are several heap blocks of a few hundred bytes; packed, it is one of well under a
 /// hundred. Nothing is lost: ``record`` gives back the same record.
 struct PackedOrder: Sendable {
-    var id: String
     var day: Day
     var closed: Bool
     var currency: Currency
     var total: Int64
     var refunded: Int64
-    /// Everything else, in the order ``init(_:)`` writes it.
+    /// Everything else, the id first, in the order ``init(_:)`` writes it.
     private var bytes: [UInt8]
 
     init(_ record: OrderRecord) {
-        id = record.id
         day = record.day
         closed = record.closed
         currency = record.currency
@@ -26,6 +24,7 @@ struct PackedOrder: Sendable {
         var writer = ByteWriter()
         // Room for a typical order, so the list is not grown step by step.
         writer.bytes.reserveCapacity(64 + 32 * record.lines.count + 48 * record.awards.count)
+        writer.string(record.id)
         writer.string(record.customerID)
         writer.optionalString(record.channel)
         writer.integer(Int64(record.lines.count))
@@ -64,9 +63,22 @@ struct PackedOrder: Sendable {
         bytes.append(contentsOf: writer.bytes)
     }
 
+    /// The order's id (the first of the bytes).
+    var id: String {
+        var reader = ByteReader(bytes)
+        return reader.string()
+    }
+
+    /// Whether the order's id is `id`, read from the bytes without making a string.
+    func has(id: String) -> Bool {
+        var reader = ByteReader(bytes)
+        return reader.nextStringEquals(id)
+    }
+
     /// The order's record, unpacked.
     var record: OrderRecord {
         var reader = ByteReader(bytes)
+        let id = reader.string()
         let customerID = reader.string()
         let channel = reader.optionalString()
         var lines: [RecordedLine] = []
@@ -132,6 +144,16 @@ private extension ByteReader {
 
     mutating func string() -> String {
         do { return String(decoding: try readSlice(), as: UTF8.self) } catch { preconditionFailure("a packed order ends inside a string") }
+    }
+
+    /// Whether the next string is `text` (the reader moves past it either way).
+    mutating func nextStringEquals(_ text: String) -> Bool {
+        do {
+            let stored = try readSlice()
+            return stored.elementsEqual(text.utf8)
+        } catch {
+            preconditionFailure("a packed order ends inside a string")
+        }
     }
 
     mutating func optionalString() -> String? {
