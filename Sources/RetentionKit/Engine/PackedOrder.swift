@@ -57,7 +57,7 @@ struct PackedOrder: Sendable {
                 writer.integer(share.points)
             }
         }
-        // The writer's list grew by doubling; the packed order keeps an exact copy.
+        // The writer has room to spare; the packed order keeps an exact copy.
         bytes = []
         bytes.reserveCapacity(writer.bytes.count)
         bytes.append(contentsOf: writer.bytes)
