@@ -43,6 +43,21 @@ struct MoneyTests {
         #expect(try JSONDecoder().decode([Currency].self, from: stored) == [credit, .jpy])
     }
 
+    @Test("Any code of a merchant's own keeps its text and digits, and equal codes make equal currencies", .tags(.property))
+    func ownCodes() async {
+        let characters = Gen.element(of: Array("abcXYZ019-_:é€ "))
+        await propertyCheck(count: 2_000, input: characters.array(of: 0...12), characters.array(of: 0...12), Gen.int(in: 0...4)) { first, second, digits in
+            let (one, other) = (String(first.compactMap { $0 }), String(second.compactMap { $0 }))
+            let currency = Currency(code: one, minorUnitDigits: digits)
+            #expect(currency.code == one.uppercased())
+            #expect(currency.minorUnitDigits == digits)
+            #expect((currency == Currency(code: other, minorUnitDigits: digits)) == (one.uppercased() == other.uppercased()))
+            #expect(currency != Currency(code: one, minorUnitDigits: (digits + 1) % 5))
+            let stored = try? JSONDecoder().decode(Currency.self, from: JSONEncoder().encode(currency))
+            #expect(stored == currency)
+        }
+    }
+
     @Test("An unknown currency is refused with the code it was given")
     func unknownCurrency() {
         #expect {

@@ -40,11 +40,11 @@ extension Currency: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
-        let parts = text.split(separator: ":")
-        guard parts.count == 2, let digits = Int(parts[1]), (0...4).contains(digits) else {
+        // The digits follow the last colon: a merchant's own code may hold colons (or be empty).
+        guard let colon = text.lastIndex(of: ":"), let digits = Int(text[text.index(after: colon)...]), (0...4).contains(digits) else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a currency in the form CODE:DIGITS")
         }
-        self.init(code: String(parts[0]), minorUnitDigits: digits)
+        self.init(code: String(text[..<colon]), minorUnitDigits: digits)
     }
 
     public func encode(to encoder: any Encoder) throws {
