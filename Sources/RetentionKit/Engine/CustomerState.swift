@@ -278,10 +278,13 @@ struct CustomerState: Sendable, Codable {
         }
     }
 
-    mutating func recordReversal(_ points: Int64, of index: Int, in group: AwardGroup) {
+    /// Adds what was reversed of each award (by its index) filed under `group`, an order's all
+    /// at once.
+    mutating func recordReversals(_ reversed: [(award: Int, points: Int64)], in group: AwardGroup) {
+        guard !reversed.isEmpty else { return }
         switch group {
-        case .order(let id): orders.modify(id) { $0.awards[index].reversed += points }
-        case .reversible(let name): awards[name]?[index].reversed += points
+        case .order(let id): orders.modify(id) { for (index, points) in reversed { $0.awards[index].reversed += points } }
+        case .reversible(let name): for (index, points) in reversed { awards[name]?[index].reversed += points }
         case .final: break
         }
     }

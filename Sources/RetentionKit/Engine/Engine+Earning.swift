@@ -135,17 +135,19 @@ extension Engine {
     ) -> Decisions {
         var entries: [CustomerEntry] = []
         modify(customerID) { state in
-            for (index, points) in plan where points > 0 {
-                let awards = state.awards(in: group)
-                guard awards.indices.contains(index) else { continue }
+            // Read and written back once: an order's awards are unpacked to be read.
+            let awards = state.awards(in: group)
+            var reversed: [(award: Int, points: Int64)] = []
+            for (index, points) in plan where points > 0 && awards.indices.contains(index) {
                 let award = awards[index]
                 let source = LedgerSource(eventID: event.id, orderID: group.orderID, reason: reason)
                 let outcome = state.mustApply { (account: inout LoyaltyAccount) throws(LedgerError) -> LedgerOutcome in
                     try account.reverse(key: "\(event.id)/\(award.key)", award: award.key, points: Points(points), on: day, source: source)
                 }
-                state.recordReversal(points, of: index, in: group)
+                reversed.append((index, points))
                 entries += outcome.entries.map { CustomerEntry(customerID: customerID, entry: $0) }
             }
+            state.recordReversals(reversed, in: group)
         }
         return Decisions(entries: entries)
     }

@@ -81,9 +81,10 @@ struct PackedOrder: Sendable {
         let id = reader.string()
         let customerID = reader.string()
         let channel = reader.optionalString()
+        let lineCount = Int(reader.integer())
         var lines: [RecordedLine] = []
-        lines.reserveCapacity(Int(reader.peekInteger()))
-        for _ in 0..<reader.integer() {
+        lines.reserveCapacity(lineCount)
+        for _ in 0..<lineCount {
             lines.append(RecordedLine(sku: reader.string(), category: reader.optionalString(), quantity: reader.integer(), unitPrice: reader.integer()))
         }
         var record = OrderRecord(
@@ -133,13 +134,6 @@ private extension ByteReader {
 
     mutating func integer() -> Int64 {
         do { return unzigzag(try readVarint()) } catch { preconditionFailure("a packed order ends inside a number") }
-    }
-
-    /// The next integer, without moving past it.
-    mutating func peekInteger() -> Int64 {
-        let start = offset
-        defer { offset = start }
-        return integer()
     }
 
     mutating func string() -> String {

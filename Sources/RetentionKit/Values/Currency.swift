@@ -56,13 +56,6 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
         self.init(upper: code.uppercased(), digits: minorUnitDigits)
     }
 
-    /// The currency as one word, for packing it with other values in this process (a long
-    /// code's number means nothing in another process: store the code).
-    var word: UInt64 { packed }
-
-    /// The currency ``word`` gave.
-    init(word: UInt64) { packed = word }
-
     private init(upper: String, digits: Int) {
         let digitBits = UInt64(digits) << Self.digitsShift
         let utf8 = upper.utf8
