@@ -167,4 +167,24 @@ struct PackedOrderTests {
             #expect(packed.allSatisfy { $0 <= 0 })
         }
     }
+
+    @Test("An order whose points were all taken back by returns gives back nothing more when it is refunded in full")
+    func nothingLeftToReverse() {
+        var script = EventScript()
+        var engine = Engine(program: Self.program, rules: Self.rules)
+        engine.mustApply(script.customer("c", "2026-03-01"))
+        engine.mustApply(script("order_placed", "2026-03-02", #""order":{"id":"o1","customer_id":"c","currency":"USD","lines":[{"sku":"MUG","category":"coffee","quantity":2,"unit_price":"12.00"}],"total":"24.00"}"#))
+        engine.mustApply(script.order("o2", of: "c", "2026-03-03", "30.00"))
+        let earned = engine.account(of: "c")?.entries.filter { $0.source.orderID == "o1" }.reduce(Int64(0)) { $0 + $1.points.value } ?? 0
+        #expect(earned > 0)
+        for _ in 0..<2 {
+            let giveBack = engine.mustApply(script("order_returned", "2026-03-04", #""order_id":"o1","customer_id":"c","lines":[{"sku":"MUG","quantity":1}]"#))
+            #expect(giveBack.entries.allSatisfy { $0.entry.kind == .reversed && $0.entry.points.value < 0 })
+        }
+        let kept = engine.account(of: "c")?.entries.filter { $0.source.orderID == "o1" }.reduce(Int64(0)) { $0 + $1.points.value } ?? -1
+        #expect(kept == 0)
+        // The order's awards know they are spent: the refund makes no entry, not even one of zero points.
+        let refund = engine.mustApply(script("order_refunded", "2026-03-05", #""order_id":"o1","customer_id":"c","currency":"USD","amount":"24.00""#))
+        #expect(refund.entries.isEmpty, "the refund made \(refund.entries.map(\.entry.points.value))")
+    }
 }
