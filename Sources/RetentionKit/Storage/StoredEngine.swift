@@ -78,6 +78,12 @@ public final class StoredEngine: Sendable {
     }
 
     private static func applyOnce(_ events: [Event], store: any RetentionStore, state: inout State) throws(StoreError) -> [EventOutcome] {
+        // Which events are stored already is asked before the engine catches up with the store:
+        // an event skipped as stored must have its effects in the state the batch is decided
+        // on. Asked after, an event another writer committed in between was skipped while its
+        // customer's state was read from before it (a delivery delay refused for an order the
+        // engine had not seen yet).
+        let stored = try store.storedEventIDs(among: events.map(\.id))
         if state.mustReload {
             var fresh = State(engine: Engine(program: state.engine.program, rules: state.engine.rules))
             fresh.engine.tracksChanges = true
@@ -86,7 +92,6 @@ public final class StoredEngine: Sendable {
         } else {
             try refresh(store.changes(since: state.seenThrough), into: &state)
         }
-        let stored = try store.storedEventIDs(among: events.map(\.id))
         let mark = state.engine.batchMark
         let sharedBefore = state.engine.shared
         var outcomes: [EventOutcome] = []
