@@ -8,8 +8,9 @@ import RetentionKit
 /// together.
 ///
 /// The first statement takes the store's version row lock, so commits are ordered by their
-/// versions. Customers are updated only at the version they were read at and the shared state
-/// only at its version; when either changed, `retention_expect` raises a conflict and the
+/// versions. Customers the batch only read must still be at the version it read them at,
+/// customers are updated only at the version they were read at and the shared state
+/// only at its version; when any of them changed, `retention_expect` raises a conflict and the
 /// transaction is rolled back, as it is when an event id or a new customer is already stored.
 struct PostgresBatchWriter {
     let batch: CommitBatch
@@ -24,6 +25,7 @@ struct PostgresBatchWriter {
             op.send("BEGIN"),
             op.send("UPDATE store_state SET version = version + 1, clock = greatest(clock, \(batch.clock?.milliseconds)) WHERE id = 1 RETURNING version"),
         ]
+        if !batch.reads.isEmpty { sent.append(op.send(checkReads(batch.reads))) }
         let created = batch.customers.filter { $0.version == 0 }
         let known = batch.customers.filter { $0.version != 0 }
         if !created.isEmpty { sent.append(op.send(insertCustomers(created))) }
@@ -45,6 +47,23 @@ struct PostgresBatchWriter {
             throw StoreError(.failed, message: "the transaction ended with \(results.last?.metadata.command ?? "nothing") instead of COMMIT")
         }
         return try row.decode(Int64.self)
+    }
+
+    /// Customers the batch only read must still be at the version it read them at (absent for
+    /// version 0). Taken after the version lock, so no commit can change them before this one ends.
+    private func checkReads(_ reads: [CustomerRead]) -> PostgresQuery {
+        var query = PostgresQuery(unsafeSQL: """
+            WITH changed AS (
+                SELECT r.id FROM unnest($1::text[], $2::int8[]) AS r(id, base)
+                LEFT JOIN customers c ON c.id = r.id
+                WHERE coalesce(c.version, 0) <> r.base
+            )
+            SELECT retention_expect(NOT EXISTS (SELECT 1 FROM changed),
+                'customers changed since they were read: ' || coalesce((SELECT string_agg(id, ', ') FROM changed), ''))
+            """)
+        query.binds.append(PostgresColumn(reads.map(\.id)))
+        query.binds.append(PostgresColumn(reads.map(\.version)))
+        return query
     }
 
     private func insertCustomers(_ records: [CustomerRecord]) -> PostgresQuery {

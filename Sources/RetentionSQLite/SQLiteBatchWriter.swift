@@ -9,6 +9,7 @@ struct SQLiteBatchWriter {
     let version: Int64
 
     func write(_ batch: CommitBatch) throws {
+        try checkReads(batch.reads)
         try writeCustomers(batch.customers)
         if let shared = batch.shared {
             try db.execute(
@@ -66,6 +67,19 @@ struct SQLiteBatchWriter {
                         id, action.customerID, action.campaign, action.trigger, action.reason, action.eventType, action.day.iso,
                     ])
                 }
+            }
+        }
+    }
+
+    /// Customers the batch only read must still be at the version it read them at (absent for
+    /// version 0). The caller's write transaction keeps other writers out until it ends.
+    private func checkReads(_ reads: [CustomerRead]) throws {
+        guard !reads.isEmpty else { return }
+        let select = try db.cachedStatement(sql: "SELECT version FROM customers WHERE id = ?")
+        for read in reads {
+            let current = try Int64.fetchOne(select, arguments: [read.id]) ?? 0
+            guard current == read.version else {
+                throw StoreError(.conflict, message: "customer \(read.id) changed since it was read (at version \(read.version), now \(current))")
             }
         }
     }

@@ -141,4 +141,15 @@ public enum EventPayload: Hashable, Sendable, Codable {
         case .tierChanged(let change): change.customerID
         }
     }
+
+    /// Every customer the event names, whose state deciding it may read: ``customerID``, and
+    /// for a merge the merged profile, for a referral the referee, for a new profile its referrer.
+    var namedCustomerIDs: [String] {
+        switch self {
+        case .customersMerged(let survivor, let merged): [survivor, merged]
+        case .referralCompleted(let r): [r.referrerID, r.refereeID]
+        case .customerCreated(let c): [c.id] + (c.referredBy.map { [$0] } ?? [])
+        default: customerID.map { [$0] } ?? []
+        }
+    }
 }

@@ -47,6 +47,9 @@ public final class MemoryStore: RetentionStore {
             for record in batch.customers where (contents.customers[record.id]?.version ?? 0) != record.version {
                 throw StoreError(.conflict, message: "customer \(record.id) changed since it was read")
             }
+            for read in batch.reads where (contents.customers[read.id]?.version ?? 0) != read.version {
+                throw StoreError(.conflict, message: "customer \(read.id) changed since it was read")
+            }
             if let shared = batch.shared, (contents.shared?.version ?? 0) != shared.version {
                 throw StoreError(.conflict, message: "the shared state changed since it was read")
             }

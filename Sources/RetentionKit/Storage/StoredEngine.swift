@@ -7,10 +7,11 @@ import Synchronization
 /// ``EventOutcome/duplicate``.
 ///
 /// Several `StoredEngine`s (threads, or processes) may share one store. Before each batch an
-/// engine takes in what others committed since it last looked; if another commits to the same
-/// customers in between, the store refuses the batch, the engine forgets it, reads the
-/// customers again and applies the batch again (up to `attempts` times). So no interleaving can
-/// award twice, lose an award, or spend points twice.
+/// engine takes in what others committed since it last looked; if another commits to a
+/// customer the batch changed or read in between (a rejected event reads its customers without
+/// changing them), the store refuses the batch, the engine forgets it, reads the customers again
+/// and applies the batch again (up to `attempts` times). So no interleaving can award twice,
+/// lose an award, spend points twice, or keep a rejection decided on a state that has changed.
 ///
 /// ```swift
 /// let store = try SQLiteStore(path: "retention.sqlite")
@@ -126,7 +127,9 @@ public final class StoredEngine: Sendable {
             if state.engine.shared != sharedBefore {
                 shared = SharedState(state: try state.engine.encodedShared(), version: state.sharedVersion)
             }
-            let version = try store.commit(CommitBatch(events: logged, customers: records, shared: shared, clock: state.engine.clock))
+            let reads = readCustomers(of: logged, besides: records, state: state)
+            let version = try store.commit(
+                CommitBatch(events: logged, customers: records, reads: reads, shared: shared, clock: state.engine.clock))
             for record in records { state.versions[record.id] = version }
             if shared != nil { state.sharedVersion = version }
             // Versions count up one by one: when this commit follows the last one seen, no
@@ -137,6 +140,26 @@ public final class StoredEngine: Sendable {
             rollBack(state: &state, to: mark, events: logged.map(\.event.id), records: records, store: store)
             throw error
         }
+    }
+
+    /// The customers the logged events named (and, for merged profiles, their survivors) that
+    /// the batch does not write, at the versions this engine read them at. A rejection writes no
+    /// customer: these make the store refuse it, as it refuses a stale write, when another writer
+    /// changed what it was decided on, so it is decided again on the new state.
+    private static func readCustomers(of logged: [CommitBatch.LoggedEvent], besides records: [CustomerRecord], state: State) -> [CustomerRead] {
+        var seen = Set(records.map(\.id))
+        var reads: [CustomerRead] = []
+        func read(_ id: String) {
+            guard seen.insert(id).inserted else { return }
+            reads.append(CustomerRead(id: id, version: state.versions[id] ?? 0))
+        }
+        for event in logged {
+            for id in event.event.payload.namedCustomerIDs {
+                read(id)
+                if let survivor = state.engine.merges[id] { read(survivor) }
+            }
+        }
+        return reads
     }
 
     /// Returns the engine to the store's state for what the failed batch touched.
