@@ -4,8 +4,13 @@ import Foundation
 // Calls the same point rule through RetentionLua and through the C floor, alternating rounds in
 // one process, and prints ns per call for each and their ratio (best round of each).
 
+// `lua-call-ratio [ROUNDS] [--only floor|guarded|read-only]`: with --only, one round of that
+// path alone and no ratio, for a profiler (callgrind, perf) to see one path at a time.
+
 let callsPerRound = 1_000_000
-let rounds = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 7
+let arguments = Array(CommandLine.arguments.dropFirst())
+let rounds = arguments.first.flatMap { Int($0) } ?? 7
+let only = arguments.firstIndex(of: "--only").map { arguments.index(after: $0) }.flatMap { arguments.indices.contains($0) ? arguments[$0] : nil }
 
 let floor = PointRuleWorkload.Floor()
 let (runtime, earn) = try PointRuleWorkload.sandboxed(.guarded)
@@ -21,7 +26,22 @@ func nanosecondsPerCall(_ body: () throws -> Int64) rethrows -> Double {
     return (Double(seconds) * 1e9 + Double(attoseconds) / 1e9) / Double(callsPerRound)
 }
 
-// Warm up both paths.
+if let only {
+    let sum: Int64
+    switch only {
+    case "floor": sum = floor.call(count: callsPerRound)
+    case "guarded": sum = try PointRuleWorkload.callSandboxed(runtime, earn, count: callsPerRound)
+    case "read-only": sum = try PointRuleWorkload.callSandboxed(strictRuntime, strictEarn, count: callsPerRound)
+    default:
+        print("lua-call-ratio: --only takes floor, guarded or read-only, not '\(only)'")
+        exit(2)
+    }
+    precondition(sum == PointRuleWorkload.expectedPoints * Int64(callsPerRound), "wrong result: \(sum)")
+    print("\(only): \(callsPerRound) calls")
+    exit(0)
+}
+
+// Warm up the three paths.
 _ = floor.call(count: 100_000)
 _ = try PointRuleWorkload.callSandboxed(runtime, earn, count: 100_000)
 _ = try PointRuleWorkload.callSandboxed(strictRuntime, strictEarn, count: 100_000)
