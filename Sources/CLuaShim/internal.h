@@ -169,7 +169,9 @@ void rk_random_seed(rk_runtime *rt, uint64_t seed);
 void rk_install_patterns(lua_State *L, int idx);
 
 // tape.c
-/// Pushes the next value of the tape (advancing *cursor). Raises on a malformed tape.
+/// Pushes the next value of the tape (advancing *cursor). Raises on a malformed tape. The caller
+/// leaves LUA_MINSTACK stack slots free (as a C function finds on entry); only tables nested
+/// deeper than a few levels check for more.
 void rk_tape_push(lua_State *L, const rk_tape *tape, size_t *cursor, int depth);
 /// Appends the value at `idx` to the buffer. Raises (RK_ERR_RESULT) for values that cannot cross.
 void rk_tape_emit(lua_State *L, rk_buffer *buffer, int idx, int depth);

@@ -62,9 +62,9 @@ static void rk_locate(rk_runtime *rt, lua_State *L) {
 // on their class's list for the next allocation; rk_pool_drain returns them when the state is
 // closed. Accounting and the cap count the sizes Lua asks for, as before.
 
-static inline size_t rk_pool_class(size_t size) { return (size - 1) / RK_POOL_STEP; }
+static inline __attribute__((always_inline)) size_t rk_pool_class(size_t size) { return (size - 1) / RK_POOL_STEP; }
 
-static void *rk_pool_take(rk_runtime *rt, size_t size) {
+static inline __attribute__((always_inline)) void *rk_pool_take(rk_runtime *rt, size_t size) {
     size_t class = rk_pool_class(size);
     void *block = rt->pool[class];
     if (block != NULL) {
@@ -74,7 +74,7 @@ static void *rk_pool_take(rk_runtime *rt, size_t size) {
     return malloc((class + 1) * RK_POOL_STEP);
 }
 
-static void rk_pool_give(rk_runtime *rt, void *block, size_t size) {
+static inline __attribute__((always_inline)) void rk_pool_give(rk_runtime *rt, void *block, size_t size) {
     size_t class = rk_pool_class(size);
     *(void **)block = rt->pool[class];
     rt->pool[class] = block;
@@ -91,14 +91,14 @@ static void rk_pool_drain(rk_runtime *rt) {
 }
 
 /// Frees a block Lua held at `size` bytes: to its class's list when it came from one.
-static inline void rk_release(rk_runtime *rt, void *block, size_t size) {
+static inline __attribute__((always_inline)) void rk_release(rk_runtime *rt, void *block, size_t size) {
     if (size <= RK_POOL_LIMIT) rk_pool_give(rt, block, size);
     else free(block);
 }
 
 /// A new block of `nsize` bytes holding what `ptr` held (at `old` bytes), or NULL when memory
 /// ran out (then `ptr` is untouched).
-static void *rk_resize(rk_runtime *rt, void *ptr, size_t old, size_t nsize) {
+static inline __attribute__((always_inline)) void *rk_resize(rk_runtime *rt, void *ptr, size_t old, size_t nsize) {
     bool old_pooled = ptr != NULL && old <= RK_POOL_LIMIT;
     bool new_pooled = nsize <= RK_POOL_LIMIT;
     if (!old_pooled && !new_pooled) return realloc(ptr, nsize);
@@ -451,7 +451,7 @@ int rk_host_invoke(lua_State *L, int32_t id) {
     }
     rk_tape tape = rk_buffer_tape(&rt->host_return);
     size_t cursor = 0;
-    luaL_checkstack(L, (int)rt->host_return_count, "too many results from a host function");
+    luaL_checkstack(L, (int)rt->host_return_count + LUA_MINSTACK, "too many results from a host function");
     for (uint32_t i = 0; i < rt->host_return_count; i++) rk_tape_push(L, &tape, &cursor, 0);
     return (int)rt->host_return_count;
 }

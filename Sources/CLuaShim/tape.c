@@ -29,79 +29,91 @@ static void rk_push_iso_day(lua_State *L, int64_t days) {
     lua_pushlstring(L, text, sizeof text);
 }
 
-static const rk_slot *rk_tape_next(lua_State *L, const rk_tape *tape, size_t *cursor) {
+/// Tables nested this deep or deeper make sure of stack room themselves; above them, the room
+/// every caller leaves (see rk_tape_push) is enough: each level holds its table and at most a
+/// key beside the value being pushed.
+#define RK_UNCHECKED_DEPTH 6
+
+static inline __attribute__((always_inline)) const rk_slot *rk_tape_next(lua_State *L, const rk_tape *tape, size_t *cursor) {
     if (*cursor >= tape->count)
         rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)tape->count);
     return &tape->slots[(*cursor)++];
 }
 
-static const char *rk_tape_string(lua_State *L, const rk_tape *tape, const rk_slot *slot) {
+static inline const char *rk_tape_string(lua_State *L, const rk_tape *tape, const rk_slot *slot) {
     if (slot->bits < 0 || (size_t)slot->bits + slot->len > tape->arena_length)
         rk_raise(L, RK_ERR_ARGUMENTS, "argument string lies outside the tape's arena");
     return tape->arena + slot->bits;
 }
 
-void rk_tape_push(lua_State *L, const rk_tape *tape, size_t *cursor, int depth) {
-    const rk_slot *slot = rk_tape_next(L, tape, cursor);
+/// Pushes the value of `slot` unless it is a table; returns whether it pushed. Inlined into the
+/// table loop, so a field costs no call of its own.
+static inline __attribute__((always_inline)) bool rk_push_scalar(lua_State *L, const rk_tape *tape, const rk_slot *slot) {
     switch (slot->tag) {
-    case RK_NIL: lua_pushnil(L); return;
-    case RK_FALSE: lua_pushboolean(L, 0); return;
-    case RK_TRUE: lua_pushboolean(L, 1); return;
-    case RK_INT: lua_pushinteger(L, (lua_Integer)slot->bits); return;
+    case RK_NIL: lua_pushnil(L); return true;
+    case RK_FALSE: lua_pushboolean(L, 0); return true;
+    case RK_TRUE: lua_pushboolean(L, 1); return true;
+    case RK_INT: lua_pushinteger(L, (lua_Integer)slot->bits); return true;
     case RK_NUM: {
         double number;
         memcpy(&number, &slot->bits, sizeof number);
         lua_pushnumber(L, number);
-        return;
+        return true;
     }
-    case RK_STR: lua_pushlstring(L, rk_tape_string(L, tape, slot), slot->len); return;
-    case RK_STATIC_STR: lua_pushlstring(L, (const char *)(intptr_t)slot->bits, slot->len); return;
+    case RK_STR: lua_pushlstring(L, rk_tape_string(L, tape, slot), slot->len); return true;
+    case RK_STATIC_STR: lua_pushlstring(L, (const char *)(intptr_t)slot->bits, slot->len); return true;
     case RK_DAY:
         if (slot->bits < RK_DAY_FIRST || slot->bits > RK_DAY_LAST) rk_raise(L, RK_ERR_ARGUMENTS, "argument date out of range");
         rk_push_iso_day(L, slot->bits);
-        return;
-    case RK_TABLE: break;
+        return true;
+    case RK_TABLE: return false;
     default: rk_raise(L, RK_ERR_ARGUMENTS, "unexpected tag %d in the argument tape", (int)slot->tag);
     }
-    if (depth >= RK_MAX_NESTING) rk_raise(L, RK_ERR_ARGUMENTS, "arguments nest more than %d tables deep", RK_MAX_NESTING);
-    luaL_checkstack(L, 4, "arguments nest too deeply");
-    uint32_t array_count = slot->len;
-    int64_t field_count = slot->bits;
-    bool readonly = slot->flags & RK_FLAG_READONLY;
+    return false;
+}
+
+/// Pushes the table whose header is `header`, reading its entries from the tape.
+static void rk_push_table(lua_State *L, const rk_tape *tape, size_t *cursor, const rk_slot *header, int depth) {
+    if (depth >= RK_UNCHECKED_DEPTH) {
+        if (depth >= RK_MAX_NESTING) rk_raise(L, RK_ERR_ARGUMENTS, "arguments nest more than %d tables deep", RK_MAX_NESTING);
+        luaL_checkstack(L, 4, "arguments nest too deeply");
+    }
+    uint32_t array_count = header->len;
+    int64_t field_count = header->bits;
+    bool readonly = header->flags & RK_FLAG_READONLY;
     // A strict view keeps up to four metamethods beside the data; size for them up front.
     // A guarded table needs no room: its guard is a shared metatable.
     bool strict = readonly && rk_runtime_of(L)->strict_arguments;
     lua_createtable(L, (int)array_count, (int)field_count + (strict ? 4 : 0));
     int table = lua_gettop(L);
     lua_Integer next_index = 1;
-    for (int64_t entry = 0; entry < (int64_t)array_count + field_count; entry++) {
-        if (*cursor >= tape->count) rk_tape_next(L, tape, cursor); // raises: the tape ends early
-        const rk_slot *key = &tape->slots[*cursor];
-        switch (key->tag) {
-        case RK_KEY_STATIC_STR:
-            (*cursor)++;
-            rk_tape_push(L, tape, cursor, depth + 1);
+    int64_t entries = (int64_t)array_count + field_count;
+    for (int64_t entry = 0; entry < entries; entry++) {
+        const rk_slot *slot = rk_tape_next(L, tape, cursor);
+        const rk_slot *key = NULL;
+        if (slot->tag == RK_KEY_STATIC_STR || slot->tag == RK_KEY_STR || slot->tag == RK_KEY_INT) {
+            key = slot;
+            if (key->tag == RK_KEY_STR) lua_pushlstring(L, rk_tape_string(L, tape, key), key->len);
+            slot = rk_tape_next(L, tape, cursor);
+        }
+        if (!rk_push_scalar(L, tape, slot)) rk_push_table(L, tape, cursor, slot, depth + 1);
+        if (key == NULL) {
+            lua_rawseti(L, table, next_index++);
+        } else if (key->tag == RK_KEY_STATIC_STR) {
             // Static keys keep their address, so Lua's string cache finds them without hashing.
             lua_setfield(L, table, (const char *)(intptr_t)key->bits);
-            break;
-        case RK_KEY_STR:
-            (*cursor)++;
-            lua_pushlstring(L, rk_tape_string(L, tape, key), key->len);
-            rk_tape_push(L, tape, cursor, depth + 1);
+        } else if (key->tag == RK_KEY_STR) {
             lua_rawset(L, table);
-            break;
-        case RK_KEY_INT:
-            (*cursor)++;
-            rk_tape_push(L, tape, cursor, depth + 1);
+        } else {
             lua_rawseti(L, table, (lua_Integer)key->bits);
-            break;
-        default:
-            rk_tape_push(L, tape, cursor, depth + 1);
-            lua_rawseti(L, table, next_index++);
-            break;
         }
     }
     if (readonly) rk_make_view(L, array_count > 0);
+}
+
+void rk_tape_push(lua_State *L, const rk_tape *tape, size_t *cursor, int depth) {
+    const rk_slot *slot = rk_tape_next(L, tape, cursor);
+    if (!rk_push_scalar(L, tape, slot)) rk_push_table(L, tape, cursor, slot, depth);
 }
 
 // MARK: - Lua to tape

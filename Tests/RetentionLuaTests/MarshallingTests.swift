@@ -56,6 +56,34 @@ struct MarshallingTests {
         #expect(try runtime.call(f) == expected)
     }
 
+    @Test(
+        "Arguments nested 64 tables deep arrive whole, by name, by index and by other integer keys, several at once",
+        arguments: [LuaArgumentTables.guarded, .readOnly])
+    func deepArguments(_ tables: LuaArgumentTables) throws {
+        let runtime = try LuaRuntime(argumentTables: tables)
+        let f = try loadFunction(runtime, """
+            return { f = function(...)
+              local depths = {}
+              for i, t in ipairs({ ... }) do
+                local n = 0
+                while type(t) == "table" do n = n + 1; t = t.k or t[1] or t[-1] end
+                depths[i] = n * 1000 + t
+              end
+              return table.unpack(depths)
+            end }
+            """)
+        func nested(_ wrap: (LuaValue) -> LuaValue, leaf: Int64) -> LuaValue {
+            var value = LuaValue.integer(leaf)
+            for _ in 0..<64 { value = wrap(value) }
+            return value
+        }
+        let byName = nested({ .table(LuaTable(fields: ["k": $0])) }, leaf: 1)
+        let byIndex = nested({ .table(LuaTable(array: [$0])) }, leaf: 2)
+        let byKey = nested({ .table(LuaTable(integerKeys: [-1: $0])) }, leaf: 3)
+        let results = try runtime.callReturningAll(f, arguments: [byName, byIndex, byKey, byName])
+        #expect(results == [64_001, 64_002, 64_003, 64_001])
+    }
+
     @Test("Any value tree round-trips through a script", .tags(.property))
     func roundTrip() async throws {
         let runtime = try LuaRuntime()
