@@ -148,11 +148,17 @@ struct CustomerState: Sendable, Codable {
             if main?.currency == currency { main?.amount += amount } else { qualifyingSpend[currency, default: 0] += amount }
             qualifyingOrders += 1
         }
-        if let main { qualifyingSpend[main.currency] = main.amount }
+        let spendInWindow: CurrencyAmounts
+        if let main, qualifyingSpend.isEmpty {
+            spendInWindow = CurrencyAmounts(main.currency, main.amount)
+        } else {
+            if let main { qualifyingSpend[main.currency] = main.amount }
+            spendInWindow = CurrencyAmounts(qualifyingSpend)
+        }
         return CustomerView(
             id: profile.id, email: profile.email, createdOn: createdOn, birthday: profile.birthday,
             tags: profile.tags ?? [], attributes: profile.attributes ?? [:], orderCount: orderDays.count, totalSpent: spent,
-            qualification: qualification, qualifyingSpend: qualifyingSpend, qualifyingOrderCount: qualifyingOrders,
+            qualification: qualification, spendInWindow: spendInWindow, qualifyingOrderCount: qualifyingOrders,
             qualifyingPoints: Points(pointsEarned(since: qualification.firstDay(on: day), through: day)),
             firstOrderDay: orderDays.first, lastOrderDay: orderDays.last, daysSinceLastOrder: orderDays.last.map { day - $0 },
             averageDaysBetweenOrders: average, pointsAvailable: balance.available, pointsPending: balance.pending,

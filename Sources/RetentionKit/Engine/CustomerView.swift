@@ -19,7 +19,16 @@ public struct CustomerView: Hashable, Sendable {
     /// The window tiers qualify over (``Program/qualification``).
     public var qualification: QualificationWindow
     /// What the customer has paid, net of refunds, on orders placed in the qualification window.
-    public var qualifyingSpend: [Currency: Int64]
+    /// Built on each read; ``qualifyingSpend(in:)`` reads one currency without building it.
+    public var qualifyingSpend: [Currency: Int64] {
+        get { spendInWindow.dictionary }
+        set { spendInWindow = CurrencyAmounts(newValue) }
+    }
+    /// ``qualifyingSpend`` in one currency: 0 when the customer paid none in it.
+    public func qualifyingSpend(in currency: Currency) -> Int64 { spendInWindow[currency] }
+    /// ``qualifyingSpend`` as kept: nearly every customer pays in one currency, and a view is
+    /// built for every rule asked, so no dictionary is made for it.
+    var spendInWindow: CurrencyAmounts
     /// Orders placed in the qualification window, cancelled ones excluded.
     public var qualifyingOrderCount: Int
     /// Points earned in the qualification window.

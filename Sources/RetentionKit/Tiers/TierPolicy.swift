@@ -122,7 +122,7 @@ public enum TierMeasure: Hashable, Sendable, Codable {
     /// The customer's figure.
     public func value(of customer: CustomerView) -> Int64 {
         switch self {
-        case .spend(let currency): customer.qualifyingSpend[currency] ?? 0
+        case .spend(let currency): customer.qualifyingSpend(in: currency)
         case .pointsEarned: customer.qualifyingPoints.value
         case .orders: Int64(customer.qualifyingOrderCount)
         }

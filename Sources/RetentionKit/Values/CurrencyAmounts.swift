@@ -1,0 +1,39 @@
+/// Amounts in minor units by currency, kept without a dictionary while there is one currency.
+///
+/// Two values are equal when they hold the same amounts: one currency is always kept on its
+/// own, several always in the dictionary.
+struct CurrencyAmounts: Hashable, Sendable {
+    /// The currency, when there is exactly one.
+    private var currency: Currency?
+    /// Its amount.
+    private var amount: Int64 = 0
+    /// The amounts, when there are none or several.
+    private var several: [Currency: Int64] = [:]
+
+    /// One currency's amount.
+    init(_ currency: Currency, _ amount: Int64) {
+        self.currency = currency
+        self.amount = amount
+    }
+
+    init(_ amounts: [Currency: Int64]) {
+        if amounts.count == 1, let (currency, amount) = amounts.first {
+            self.currency = currency
+            self.amount = amount
+        } else {
+            several = amounts
+        }
+    }
+
+    /// The amount in `currency`; 0 when there is none.
+    subscript(currency: Currency) -> Int64 {
+        if let single = self.currency { return single == currency ? amount : 0 }
+        return several[currency] ?? 0
+    }
+
+    /// The amounts as a dictionary.
+    var dictionary: [Currency: Int64] {
+        if let currency { return [currency: amount] }
+        return several
+    }
+}
