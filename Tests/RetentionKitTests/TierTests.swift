@@ -20,6 +20,39 @@ struct TierTests {
             rules: RuleSet(earning: [PurchasePoints(), TierBonus(points: ["silver": 100, "gold": 250])], tiers: tiers))
     }
 
+    @Test("Qualifying spend counts each currency apart, only within the window, and reads the same however it was set")
+    func qualifyingSpendByCurrency() throws {
+        var engine = Engine(
+            program: Program(currencies: [.usd, .eur], qualification: .rolling(days: 365)),
+            rules: RuleSet(earning: [PurchasePoints()], tiers: Self.tiers))
+        var script = EventScript()
+        engine.mustApply(script.customer("c-1", "2026-01-05"))
+        engine.mustApply(script.order("o-1", of: "c-1", "2026-01-10", "300.00"))
+        let single = try #require(engine.view(of: "c-1"))
+        #expect(single.qualifyingSpend == [.usd: 300_00])
+        #expect(single.qualifyingSpend(in: .usd) == 300_00 && single.qualifyingSpend(in: .eur) == 0)
+
+        engine.mustApply(script("order_placed", "2026-01-12", #""order":{"id":"o-2","customer_id":"c-1","currency":"EUR","lines":[{"sku":"E","quantity":1,"unit_price":"40.00"}],"total":"40.00"}"#))
+        engine.mustApply(script.order("o-3", of: "c-1", "2026-01-14", "20.00"))
+        let both = try #require(engine.view(of: "c-1"))
+        #expect(both.qualifyingSpend == [.usd: 320_00, .eur: 40_00])
+        #expect(both.qualifyingSpend(in: .usd) == 320_00 && both.qualifyingSpend(in: .eur) == 40_00 && both.qualifyingSpend(in: .jpy) == 0)
+        // Spend tiers in USD see the USD alone.
+        #expect(both.tier == "silver")
+
+        // Set from a dictionary, a view equals the one the engine built with the same amounts.
+        var rebuilt = both
+        rebuilt.qualifyingSpend = [.eur: 40_00, .usd: 320_00]
+        #expect(rebuilt == both)
+        rebuilt.qualifyingSpend = [.usd: 300_00]
+        #expect(rebuilt.qualifyingSpend == single.qualifyingSpend && rebuilt.qualifyingSpend(in: .eur) == 0)
+
+        engine.mustApply(script.clock("2027-02-01"))
+        let later = try #require(engine.view(of: "c-1"))
+        #expect(later.qualifyingSpend.isEmpty && later.qualifyingSpend(in: .usd) == 0)
+        #expect(later.totalSpent == [.usd: 320_00, .eur: 40_00])
+    }
+
     @Test("A customer moves up the moment they qualify, and the view says how far the next tier is")
     func upgrade() {
         var engine = Self.engine()
