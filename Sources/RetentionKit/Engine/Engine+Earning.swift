@@ -16,18 +16,20 @@ extension Engine {
         for event: Event, cause: Event? = nil, customerID: String, day: Day, awardGroup: AwardGroup, pendingDays: Int? = nil,
         placing order: Order? = nil, update: (inout CustomerState) -> Void
     ) throws(EngineError) -> Decisions {
-        let cause = cause ?? event
+        let causeID = cause?.id ?? event.id
         guard let position = customerIndex[customerID] else {
-            throw EngineError(.unknownCustomer, eventID: cause.id, message: "no customer '\(customerID)'")
+            throw EngineError(.unknownCustomer, eventID: causeID, message: "no customer '\(customerID)'")
         }
         // The view is built for the first rule asked: many events (surveys, tickets, most
         // subscription changes) concern no rule, and need none.
         var view: CustomerView?
         var decisions = Decisions()
         var planned: [(rule: any EarningRule, award: Award, key: String)] = []
+        decisions.explanation.reserveCapacity(rules.earning.count)
         let eventType = event.type
-        for (rule, types) in zip(rules.earning, rules.earningEventTypes) {
-            if let types, !types.contains(eventType) {
+        let asked = rules.earningRulesAsked(about: eventType)
+        for (ruleIndex, rule) in rules.earning.enumerated() {
+            if !asked[ruleIndex] {
                 decisions.explanation.append(RuleOutcome(
                     customerID: customerID, eventType: eventType, rule: rule.name, version: rule.version, awards: [],
                     note: RuleOutcome.notAskedNote))
@@ -39,14 +41,14 @@ extension Engine {
                 decision = try rule.awards(for: event, customer: view!, program: program)
             } catch {
                 throw EngineError(
-                    .rule, eventID: cause.id,
+                    .rule, eventID: causeID,
                     message: "rule \(rule.name) (version \(rule.version)) failed on \(event.type) for customer \(customerID): \(error)",
                     rule: error.ruleName(or: rule.name))
             }
             for (index, award) in decision.awards.enumerated() {
                 guard award.points.value > 0 else {
                     throw EngineError(
-                        .rule, eventID: cause.id,
+                        .rule, eventID: causeID,
                         message: "rule \(rule.name) awarded \(award.points.value) points; an award must be positive", rule: rule.name)
                 }
                 planned.append((rule, award, "\(event.id)/\(rule.name)/\(index)"))
@@ -89,7 +91,7 @@ extension Engine {
                 }
                 guard award.points.value > 0 else { continue }
                 let source = LedgerSource(
-                    eventID: cause.id, rule: item.rule.name, ruleVersion: item.rule.version, orderID: orderID,
+                    eventID: causeID, rule: item.rule.name, ruleVersion: item.rule.version, orderID: orderID,
                     lines: award.perLine.keys.sorted().map { lineSKUs[$0] }, reason: award.reason)
                 let outcome = state.mustApply { (account: inout LoyaltyAccount) throws(LedgerError) -> LedgerOutcome in
                     try account.earn(key: item.key, points: award.points, on: day,

@@ -88,8 +88,15 @@ public struct RuleSet: Sendable {
     public let triggers: [any CampaignTrigger]
     /// Whether a rule or the tier policy may throw (only the built-in ones are known not to).
     let mayFail: Bool
-    /// Each earning rule's ``EarningRule/eventTypes``, read once.
-    let earningEventTypes: [Set<String>?]
+    /// For each event type some earning rule names in its ``EarningRule/eventTypes``, which
+    /// rules (by position in ``earning``) are asked about it: one lookup per event instead of
+    /// one per rule.
+    private let earningAskedByType: [String: [Bool]]
+    /// Which rules are asked about a type no rule names: those without event types.
+    private let earningAskedOtherwise: [Bool]
+
+    /// Which earning rules (by position in ``earning``) are asked about events of `type`.
+    func earningRulesAsked(about type: String) -> [Bool] { earningAskedByType[type] ?? earningAskedOtherwise }
 
     public init(
         earning: [any EarningRule], tiers: (any TierPolicy)? = nil, segments: [any SegmentDefinition] = [],
@@ -98,7 +105,12 @@ public struct RuleSet: Sendable {
         self.earning = earning.enumerated().sorted { a, b in
             a.element.priority != b.element.priority ? a.element.priority > b.element.priority : a.offset < b.offset
         }.map(\.element)
-        earningEventTypes = self.earning.map(\.eventTypes)
+        let eventTypes = self.earning.map(\.eventTypes)
+        earningAskedOtherwise = eventTypes.map { $0 == nil }
+        let named = eventTypes.reduce(into: Set<String>()) { all, types in all.formUnion(types ?? []) }
+        earningAskedByType = Dictionary(uniqueKeysWithValues: named.map { type in
+            (type, eventTypes.map { $0?.contains(type) ?? true })
+        })
         self.tiers = tiers
         self.segments = segments
         self.segmentGroups = segmentGroups.filter { !$0.names.isEmpty }
