@@ -70,6 +70,9 @@ extension Engine {
         }
         var spent = campaignSpent
         let budgets = program.campaignBudgets
+        // The view shares the state's dictionaries and arrays: let it go first, so recording
+        // the order changes them in place instead of copying them.
+        view = nil
         modify(at: position) { state in
             update(&state)
             var made: [AwardRecord] = []
