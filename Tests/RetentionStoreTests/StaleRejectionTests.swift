@@ -90,8 +90,8 @@ struct StaleRejectionTests {
 
 /// A store that runs `meanwhile` once, just before the first commit it is given, as another
 /// writer committing between this writer's reading and its commit.
-final class InterleavingStore: RetentionStore {
-    private let inner: any RetentionStore
+final class InterleavingStore: DelegatingStore {
+    let inner: any RetentionStore
     private let meanwhile: Mutex<(@Sendable () throws -> Void)?>
 
     init(_ inner: any RetentionStore, meanwhile: @escaping @Sendable () throws -> Void) {
@@ -112,13 +112,4 @@ final class InterleavingStore: RetentionStore {
         }
         return try inner.commit(batch)
     }
-
-    func load() throws(StoreError) -> StoredState { try inner.load() }
-    func changes(since version: Int64) throws(StoreError) -> StoredState { try inner.changes(since: version) }
-    func customers(_ ids: [String]) throws(StoreError) -> [CustomerRecord] { try inner.customers(ids) }
-    func storedEventIDs(among ids: [String]) throws(StoreError) -> Set<String> { try inner.storedEventIDs(among: ids) }
-    func balances(customerID: String?) throws(StoreError) -> [CustomerBalance] { try inner.balances(customerID: customerID) }
-    func outbox(after: Int64, limit: Int) throws(StoreError) -> [OutboxMessage] { try inner.outbox(after: after, limit: limit) }
-    func markDelivered(_ ids: [Int64]) throws(StoreError) { try inner.markDelivered(ids) }
-    func eventCounts() throws(StoreError) -> (stored: Int, rejected: Int) { try inner.eventCounts() }
 }

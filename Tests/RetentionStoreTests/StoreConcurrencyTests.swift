@@ -114,7 +114,7 @@ struct StoreConcurrencyTests {
 }
 
 /// A store whose commits fail (as on a full disk) while `failing` is set.
-final class FlakyStore: RetentionStore {
+final class FlakyStore: DelegatingStore {
     let inner: any RetentionStore
     let failing = Atomic(false)
 
@@ -124,13 +124,4 @@ final class FlakyStore: RetentionStore {
         if failing.load(ordering: .relaxed) { throw StoreError(.full, message: "test: disk full") }
         return try inner.commit(batch)
     }
-
-    func load() throws(StoreError) -> StoredState { try inner.load() }
-    func changes(since version: Int64) throws(StoreError) -> StoredState { try inner.changes(since: version) }
-    func customers(_ ids: [String]) throws(StoreError) -> [CustomerRecord] { try inner.customers(ids) }
-    func storedEventIDs(among ids: [String]) throws(StoreError) -> Set<String> { try inner.storedEventIDs(among: ids) }
-    func balances(customerID: String?) throws(StoreError) -> [CustomerBalance] { try inner.balances(customerID: customerID) }
-    func outbox(after: Int64, limit: Int) throws(StoreError) -> [OutboxMessage] { try inner.outbox(after: after, limit: limit) }
-    func markDelivered(_ ids: [Int64]) throws(StoreError) { try inner.markDelivered(ids) }
-    func eventCounts() throws(StoreError) -> (stored: Int, rejected: Int) { try inner.eventCounts() }
 }
