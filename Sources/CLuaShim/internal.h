@@ -84,6 +84,10 @@ struct rk_runtime {
 
     /// Whether protected argument tables are strict proxies rather than guarded copies.
     bool strict_arguments;
+    /// Registry references (luaL_ref) of the shared metatables of guarded and on-demand
+    /// argument tables. Every argument table gets one, and an integer key is found in the
+    /// registry's array part without hashing, where a light-userdata key is hashed each time.
+    int guard_ref, lazy_ref;
 
     /// The running call's on-demand argument tables and their fields.
     rk_lazy_table lazy_tables[RK_LAZY_MAX_TABLES];
@@ -126,7 +130,6 @@ static inline rk_runtime *rk_runtime_of(lua_State *L) {
 extern const char rk_key_base;      // the sandbox's base environment (read-only to scripts)
 extern const char rk_key_plugins;   // plugin id -> { env = ..., exports = ... }
 extern const char rk_key_functions; // resolved functions (luaL_ref)
-extern const char rk_key_guard;     // the shared metatable of guarded argument tables
 
 // runtime.c
 /// Charges `units` instructions of C work to the running operation; raises when spent.
@@ -195,7 +198,7 @@ int rk_lazy_rawget(lua_State *L);
 void rk_lazy_next_function(rk_runtime *rt);
 /// Forgets the running operation's on-demand tables (their tape is about to go).
 void rk_lazy_end(rk_runtime *rt);
-/// Creates the shared metatable of on-demand tables. Runs protected.
+/// Creates the shared metatable of on-demand tables (rt->lazy_ref). Runs protected.
 void rk_lazy_open(lua_State *L);
 
 /// Raises a shim error with the given status and message.

@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char rk_key_lazy = 0;
-
 /// Fields in one on-demand table beyond which it is built at once (its lookups scan the fields).
 #define RK_LAZY_MAX_FIELDS 256
 
@@ -78,7 +76,7 @@ int rk_lazy_newindex(lua_State *L) {
 
 bool rk_is_lazy(lua_State *L, int idx) {
     if (!lua_getmetatable(L, idx)) return false;
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &rk_key_lazy);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rk_runtime_of(L)->lazy_ref);
     bool lazy = lua_rawequal(L, -1, -2);
     lua_pop(L, 2);
     return lazy;
@@ -113,7 +111,7 @@ int rk_lazy_rawget(lua_State *L) {
 /// Pushes a new, empty on-demand table over the fields first..first+count of rt->lazy_fields.
 static void rk_lazy_table_push(lua_State *L, rk_runtime *rt, const rk_tape *tape, uint32_t first, uint32_t count) {
     lua_createtable(L, 0, 4);
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &rk_key_lazy);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->lazy_ref);
     lua_setmetatable(L, -2);
     rt->lazy_tables[rt->lazy_table_count++] = (rk_lazy_table){lua_topointer(L, -1), *tape, first, count, false};
 }
@@ -211,5 +209,5 @@ void rk_lazy_open(lua_State *L) {
     lua_setfield(L, -2, "__newindex");
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &rk_key_lazy);
+    rk_runtime_of(L)->lazy_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 }

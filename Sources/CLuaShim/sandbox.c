@@ -92,7 +92,7 @@ void rk_make_view(lua_State *L, bool is_array) {
     rk_runtime *rt = rk_runtime_of(L);
     if (!rt->strict_arguments) {
         // A guarded copy: the data stays in the table; the shared guard refuses new fields.
-        lua_rawgetp(L, LUA_REGISTRYINDEX, &rk_key_guard);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, rt->guard_ref);
         lua_setmetatable(L, -2);
         return;
     }
@@ -735,7 +735,7 @@ int rk_sandbox_open(lua_State *L) {
     lua_setfield(L, -2, "__newindex");
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &rk_key_guard);
+    rk_runtime_of(L)->guard_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     rk_lazy_open(L);
 
     lua_pushvalue(L, base);

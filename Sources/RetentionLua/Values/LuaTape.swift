@@ -78,12 +78,9 @@ struct LuaTapeWriter {
 
     @inlinable @inline(__always)
     func appendString(_ string: String, tag: rk_tag) {
-        let copied: Void? = string.utf8.withContiguousStorageIfAvailable { bytes in
-            appendBytes(bytes, tag: tag)
-        }
-        if copied == nil {  // a bridged or otherwise non-contiguous string
-            Array(string.utf8).withUnsafeBufferPointer { appendBytes($0, tag: tag) }
-        }
+        // `withUTF8` makes a bridged or otherwise non-contiguous string contiguous first.
+        var string = string
+        string.withUTF8 { appendBytes($0, tag: tag) }
     }
 
     @inlinable @inline(__always)
