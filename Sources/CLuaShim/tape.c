@@ -72,8 +72,11 @@ static inline __attribute__((always_inline)) bool rk_push_scalar(lua_State *L, c
     return false;
 }
 
-/// Pushes the table whose header is `header`, reading its entries from the tape.
-static void rk_push_table(lua_State *L, const rk_tape *tape, size_t *cursor, const rk_slot *header, int depth) {
+/// Pushes the table whose header is `header`, reading its entries from the tape from
+/// `position` on; returns the position after them. The position and the tape's fields live in
+/// locals while the entries are read: behind pointers, every Lua call in between would make the
+/// compiler store and load them again.
+static size_t rk_push_table(lua_State *L, const rk_tape *tape, size_t position, const rk_slot *header, int depth) {
     if (depth >= RK_UNCHECKED_DEPTH) {
         if (depth >= RK_MAX_NESTING) rk_raise(L, RK_ERR_ARGUMENTS, "arguments nest more than %d tables deep", RK_MAX_NESTING);
         luaL_checkstack(L, 4, "arguments nest too deeply");
@@ -85,35 +88,40 @@ static void rk_push_table(lua_State *L, const rk_tape *tape, size_t *cursor, con
     // A guarded table needs no room: its guard is a shared metatable.
     bool strict = readonly && rk_runtime_of(L)->strict_arguments;
     lua_createtable(L, (int)array_count, (int)field_count + (strict ? 4 : 0));
-    int table = lua_gettop(L);
+    const rk_slot *slots = tape->slots;
+    size_t count = tape->count;
     lua_Integer next_index = 1;
     int64_t entries = (int64_t)array_count + field_count;
     for (int64_t entry = 0; entry < entries; entry++) {
-        const rk_slot *slot = rk_tape_next(L, tape, cursor);
+        if (position >= count) rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)count);
+        const rk_slot *slot = &slots[position++];
         const rk_slot *key = NULL;
         if (slot->tag == RK_KEY_STATIC_STR || slot->tag == RK_KEY_STR || slot->tag == RK_KEY_INT) {
             key = slot;
             if (key->tag == RK_KEY_STR) lua_pushlstring(L, rk_tape_string(L, tape, key), key->len);
-            slot = rk_tape_next(L, tape, cursor);
+            if (position >= count) rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)count);
+            slot = &slots[position++];
         }
-        if (!rk_push_scalar(L, tape, slot)) rk_push_table(L, tape, cursor, slot, depth + 1);
+        if (!rk_push_scalar(L, tape, slot)) position = rk_push_table(L, tape, position, slot, depth + 1);
+        // The table is below the value (and the key, for a key from the arena).
         if (key == NULL) {
-            lua_rawseti(L, table, next_index++);
+            lua_rawseti(L, -2, next_index++);
         } else if (key->tag == RK_KEY_STATIC_STR) {
             // Static keys keep their address, so Lua's string cache finds them without hashing.
-            lua_setfield(L, table, (const char *)(intptr_t)key->bits);
+            lua_setfield(L, -2, (const char *)(intptr_t)key->bits);
         } else if (key->tag == RK_KEY_STR) {
-            lua_rawset(L, table);
+            lua_rawset(L, -3);
         } else {
-            lua_rawseti(L, table, (lua_Integer)key->bits);
+            lua_rawseti(L, -2, (lua_Integer)key->bits);
         }
     }
     if (readonly) rk_make_view(L, array_count > 0);
+    return position;
 }
 
 void rk_tape_push(lua_State *L, const rk_tape *tape, size_t *cursor, int depth) {
     const rk_slot *slot = rk_tape_next(L, tape, cursor);
-    if (!rk_push_scalar(L, tape, slot)) rk_push_table(L, tape, cursor, slot, depth);
+    if (!rk_push_scalar(L, tape, slot)) *cursor = rk_push_table(L, tape, *cursor, slot, depth);
 }
 
 // MARK: - Lua to tape

@@ -78,9 +78,11 @@ struct LuaTapeWriter {
 
     @inlinable @inline(__always)
     func appendString(_ string: String, tag: rk_tag) {
-        // `withUTF8` makes a bridged or otherwise non-contiguous string contiguous first.
-        var string = string
-        string.withUTF8 { appendBytes($0, tag: tag) }
+        // Through `withCString`, which reads the string where it is (or copies a small one onto
+        // the stack) without taking a reference to it; the count excludes the terminating NUL,
+        // so strings holding NULs pass whole.
+        let count = string.utf8.count
+        string.withCString { appendBytes(UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), count: count), tag: tag) }
     }
 
     @inlinable @inline(__always)
