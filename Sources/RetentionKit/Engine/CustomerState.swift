@@ -137,23 +137,11 @@ struct CustomerState: Sendable, Codable {
         let average: Double? =
             orderDays.count >= 2 ? Double(orderDays[orderDays.count - 1] - orderDays[0]) / Double(orderDays.count - 1) : nil
         var qualifyingOrders = 0
-        // A customer nearly always pays in one currency: its sum is kept aside and the
-        // dictionary (hashing the currency on every order) is only used for the others.
-        var main: (currency: Currency, amount: Int64)?
-        var qualifyingSpend: [Currency: Int64] = [:]
+        var spendInWindow = CurrencyAmounts()
         orders.forEachAmount { closed, orderDay, currency, total, refunded in
             guard !closed, qualification.contains(orderDay, on: day) else { return }
-            let amount = total - refunded
-            if main == nil { main = (currency, 0) }
-            if main?.currency == currency { main?.amount += amount } else { qualifyingSpend[currency, default: 0] += amount }
+            spendInWindow.add(total - refunded, in: currency)
             qualifyingOrders += 1
-        }
-        let spendInWindow: CurrencyAmounts
-        if let main, qualifyingSpend.isEmpty {
-            spendInWindow = CurrencyAmounts(main.currency, main.amount)
-        } else {
-            if let main { qualifyingSpend[main.currency] = main.amount }
-            spendInWindow = CurrencyAmounts(qualifyingSpend)
         }
         return CustomerView(
             id: profile.id, email: profile.email, createdOn: createdOn, birthday: profile.birthday,

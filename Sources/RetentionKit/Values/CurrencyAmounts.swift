@@ -25,6 +25,29 @@ struct CurrencyAmounts: Hashable, Sendable {
         }
     }
 
+    /// None yet.
+    init() {}
+
+    /// Adds `amount` in `currency`. The first currency stays on its own; a second moves both
+    /// into the dictionary.
+    mutating func add(_ amount: Int64, in currency: Currency) {
+        if several.isEmpty {
+            if self.currency == nil {
+                self.currency = currency
+                self.amount = amount
+                return
+            }
+            if self.currency == currency {
+                self.amount += amount
+                return
+            }
+            several[self.currency!] = self.amount
+            self.currency = nil
+            self.amount = 0
+        }
+        several[currency, default: 0] += amount
+    }
+
     /// The amount in `currency`; 0 when there is none.
     subscript(currency: Currency) -> Int64 {
         if let single = self.currency { return single == currency ? amount : 0 }
