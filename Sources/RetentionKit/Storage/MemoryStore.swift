@@ -44,12 +44,8 @@ public final class MemoryStore: RetentionStore {
 
     public func commit(_ batch: CommitBatch) throws(StoreError) -> Int64 {
         try contents.withLock { (contents: inout Contents) throws(StoreError) -> Int64 in
-            for record in batch.customers where (contents.customers[record.id]?.version ?? 0) != record.version {
-                throw StoreError(.conflict, message: "customer \(record.id) changed since it was read")
-            }
-            for read in batch.reads where (contents.customers[read.id]?.version ?? 0) != read.version {
-                throw StoreError(.conflict, message: "customer \(read.id) changed since it was read")
-            }
+            for record in batch.customers { try Self.require(record.id, atVersion: record.version, in: contents) }
+            for read in batch.reads { try Self.require(read.id, atVersion: read.version, in: contents) }
             if let shared = batch.shared, (contents.shared?.version ?? 0) != shared.version {
                 throw StoreError(.conflict, message: "the shared state changed since it was read")
             }
@@ -74,6 +70,13 @@ public final class MemoryStore: RetentionStore {
                 }
             }
             return version
+        }
+    }
+
+    /// Refuses a batch that read customer `id` at `version` (0: absent) when it has moved on.
+    private static func require(_ id: String, atVersion version: Int64, in contents: Contents) throws(StoreError) {
+        guard (contents.customers[id]?.version ?? 0) == version else {
+            throw StoreError(.conflict, message: "customer \(id) changed since it was read")
         }
     }
 
