@@ -80,6 +80,9 @@ public enum PointRuleWorkload {
     @inlinable
     public static func callSandboxed(_ runtime: LuaRuntime, _ earn: LuaFunction, count: Int) throws -> Int64 {
         var sum: Int64 = 0
+        // Read once, as the floor builds its C structs once: a static is checked for its
+        // one-time initialisation on every read.
+        let order = Self.order
         for _ in 0..<count {
             let points = try runtime.call(earn) { arguments in arguments.append(order) }
             sum &+= points.integerValue ?? .min
