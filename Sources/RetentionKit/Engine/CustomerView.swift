@@ -26,6 +26,9 @@ public struct CustomerView: Hashable, Sendable {
     }
     /// ``qualifyingSpend`` in one currency: 0 when the customer paid none in it.
     public func qualifyingSpend(in currency: Currency) -> Int64 { spendInWindow[currency] }
+    /// Calls `body` with each currency of ``qualifyingSpend`` and its amount, in no particular
+    /// order, without building the dictionary.
+    public func forEachQualifyingSpend(_ body: (_ currency: Currency, _ amount: Int64) -> Void) { spendInWindow.forEach(body) }
     /// ``qualifyingSpend`` as kept: nearly every customer pays in one currency, and a view is
     /// built for every rule asked, so no dictionary is made for it.
     var spendInWindow: CurrencyAmounts

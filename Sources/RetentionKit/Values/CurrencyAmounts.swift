@@ -54,6 +54,11 @@ struct CurrencyAmounts: Hashable, Sendable {
         return several[currency] ?? 0
     }
 
+    /// Calls `body` with each currency and its amount, in no particular order.
+    func forEach(_ body: (Currency, Int64) -> Void) {
+        if let currency { body(currency, amount) } else { for (currency, amount) in several { body(currency, amount) } }
+    }
+
     /// The amounts as a dictionary.
     var dictionary: [Currency: Int64] {
         if let currency { return [currency: amount] }

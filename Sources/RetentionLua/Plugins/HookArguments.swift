@@ -217,6 +217,18 @@ struct AmountsArgument: LuaEncodable {
     }
 }
 
+/// A customer's qualifying spend as a table of amounts by currency code, read from the view
+/// without building its dictionary.
+struct QualifyingSpendArgument: LuaEncodable {
+    let view: CustomerView
+
+    func encode(to encoder: LuaValueEncoder) {
+        encoder.encodeTable { table in
+            view.forEachQualifyingSpend { currency, amount in table.set(key: currency.code, amount) }
+        }
+    }
+}
+
 /// A customer as a hook's `customer` argument: what the engine knows before the event (after
 /// it, for triggers).
 struct CustomerArgument: LuaEncodable {
@@ -237,7 +249,7 @@ struct CustomerArgument: LuaEncodable {
             table.set("order_count", view.orderCount)
             table.set("total_spent", AmountsArgument(amounts: view.totalSpent))
             table.set("qualification", qualification ?? view.qualification.description)
-            table.set("qualifying_spend", AmountsArgument(amounts: view.qualifyingSpend))
+            table.set("qualifying_spend", QualifyingSpendArgument(view: view))
             table.set("qualifying_order_count", view.qualifyingOrderCount)
             table.set("qualifying_points", view.qualifyingPoints.value)
             table.set("first_order_on", view.firstOrderDay)
