@@ -47,6 +47,21 @@ struct TimestampTests {
         }
     }
 
+    @Test("The written form is the day, then hours, minutes, seconds and milliseconds in their fields, for any instant of years 0 to 9999", .tags(.property))
+    func writtenForm() async {
+        await propertyCheck(count: 2_000, input: Gen.int64(in: -62_167_219_200_000...253_402_300_799_999)) { millis in
+            let instant = Timestamp(milliseconds: millis)
+            let inDay = millis - Int64(instant.day.number) * 86_400_000
+            let seconds = inDay / 1_000
+            func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+            var expected = "\(instant.day.iso)T\(two(seconds / 3_600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))"
+            if inDay % 1_000 != 0 { expected += "." + String(String(inDay % 1_000 + 1_000).dropFirst()) }
+            #expect(instant.iso == expected + "Z")
+        }
+        // Outside years 0 to 9999 the year is written in full.
+        #expect(Timestamp(milliseconds: -62_167_219_200_001).iso == "-1-12-31T23:59:59.999Z")
+    }
+
     @Test("Any text is either a time or refused with a message, never a crash", .tags(.property))
     func garbage() async {
         let characters = Gen.element(of: Array("0123456789-:T Z+.,z2026-03-14T10:12:00"))

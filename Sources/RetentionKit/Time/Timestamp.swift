@@ -100,14 +100,52 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// "YYYY-MM-DDThh:mm:ssZ", with ".fff" when there are milliseconds.
     public var iso: String {
+        let day = self.day
         let dayStart = Int64(day.number) * 86_400_000
-        let inDay = milliseconds - dayStart
+        let inDay = Int(milliseconds - dayStart)
         let seconds = inDay / 1_000
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        var text = "\(day.iso)T\(two(seconds / 3_600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))"
         let millis = inDay % 1_000
-        if millis != 0 { text += "." + String(String(millis + 1_000).dropFirst()) }
-        return text + "Z"
+        let (year, month, dayOfMonth) = day.civil
+        guard (0...9999).contains(year) else {
+            func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+            var text = "\(day.iso)T\(two(seconds / 3_600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))"
+            if millis != 0 { text += "." + String(String(millis + 1_000).dropFirst()) }
+            return text + "Z"
+        }
+        // Every event a script sees carries its time: the digits are written directly (no
+        // interpolation or intermediate strings), as ``Day/iso`` does.
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            var count = 0
+            func put(_ byte: UInt8) {
+                buffer[count] = byte
+                count += 1
+            }
+            func digits(_ value: Int, _ width: Int) {
+                var divisor = 1
+                for _ in 1..<width { divisor *= 10 }
+                while divisor > 0 {
+                    put(UInt8(truncatingIfNeeded: 48 + value / divisor % 10))
+                    divisor /= 10
+                }
+            }
+            digits(year, 4)
+            put(45)
+            digits(month, 2)
+            put(45)
+            digits(dayOfMonth, 2)
+            put(84)  // T
+            digits(seconds / 3_600, 2)
+            put(58)
+            digits(seconds / 60 % 60, 2)
+            put(58)
+            digits(seconds % 60, 2)
+            if millis != 0 {
+                put(46)
+                digits(millis, 3)
+            }
+            put(90)  // Z
+            return count
+        }
     }
 
     public var description: String { iso }
