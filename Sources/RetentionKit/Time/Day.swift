@@ -57,20 +57,23 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
         // Rules ask for dates on every call; ten ASCII digits and dashes are written directly
         // (a small string, no interpolation or intermediate strings).
-        return String(unsafeUninitializedCapacity: 10) { buffer in
-            func digit(_ value: Int) -> UInt8 { UInt8(truncatingIfNeeded: 48 + value) }
-            buffer[0] = digit(year / 1000)
-            buffer[1] = digit(year / 100 % 10)
-            buffer[2] = digit(year / 10 % 10)
-            buffer[3] = digit(year % 10)
-            buffer[4] = 45
-            buffer[5] = digit(month / 10)
-            buffer[6] = digit(month % 10)
-            buffer[7] = 45
-            buffer[8] = digit(day / 10)
-            buffer[9] = digit(day % 10)
-            return 10
-        }
+        return String(unsafeUninitializedCapacity: 10) { buffer in Self.writeISO(year, month, day, into: buffer) }
+    }
+
+    /// Writes "YYYY-MM-DD" (a year in 0...9999) at the start of `buffer`; returns 10.
+    static func writeISO(_ year: Int, _ month: Int, _ day: Int, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        func digit(_ value: Int) -> UInt8 { UInt8(truncatingIfNeeded: 48 + value) }
+        buffer[0] = digit(year / 1000)
+        buffer[1] = digit(year / 100 % 10)
+        buffer[2] = digit(year / 10 % 10)
+        buffer[3] = digit(year % 10)
+        buffer[4] = 45
+        buffer[5] = digit(month / 10)
+        buffer[6] = digit(month % 10)
+        buffer[7] = 45
+        buffer[8] = digit(day / 10)
+        buffer[9] = digit(day % 10)
+        return 10
     }
 
     public var description: String { iso }

@@ -113,9 +113,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             return text + "Z"
         }
         // Every event a script sees carries its time: the digits are written directly (no
-        // interpolation or intermediate strings), as ``Day/iso`` does.
+        // interpolation or intermediate strings), the date by ``Day/iso``'s writer.
         return String(unsafeUninitializedCapacity: 24) { buffer in
-            var count = 0
+            var count = Day.writeISO(year, month, dayOfMonth, into: buffer)
             func put(_ byte: UInt8) {
                 buffer[count] = byte
                 count += 1
@@ -128,11 +128,6 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
                     divisor /= 10
                 }
             }
-            digits(year, 4)
-            put(45)
-            digits(month, 2)
-            put(45)
-            digits(dayOfMonth, 2)
             put(84)  // T
             digits(seconds / 3_600, 2)
             put(58)
