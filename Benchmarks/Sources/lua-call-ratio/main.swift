@@ -2,15 +2,21 @@ import BenchmarkWorkloads
 import Foundation
 
 // Calls the same point rule through RetentionLua and through the C floor, alternating rounds in
-// one process, and prints ns per call for each and their ratio (best round of each).
+// one process, and prints ns per call for each and their ratio: of the best rounds, of the
+// medians, and the median of each round's ratio to the floor round just before it (paired, so
+// a machine whose speed drifts during the run moves both sides of each ratio alike).
 
-// `lua-call-ratio [ROUNDS] [--only floor|guarded|read-only]`: with --only, one round of that
-// path alone and no ratio, for a profiler (callgrind, perf) to see one path at a time.
+// `lua-call-ratio [ROUNDS] [--calls N] [--only floor|guarded|read-only]`: N calls a round
+// (1,000,000 unless given); with --only, one round of that path alone and no ratio, for a
+// profiler (callgrind, perf) to see one path at a time.
 
-let callsPerRound = 1_000_000
 let arguments = Array(CommandLine.arguments.dropFirst())
+func option(_ name: String) -> String? {
+    arguments.firstIndex(of: name).map { arguments.index(after: $0) }.flatMap { arguments.indices.contains($0) ? arguments[$0] : nil }
+}
+let callsPerRound = option("--calls").flatMap { Int($0) } ?? 1_000_000
 let rounds = arguments.first.flatMap { Int($0) } ?? 7
-let only = arguments.firstIndex(of: "--only").map { arguments.index(after: $0) }.flatMap { arguments.indices.contains($0) ? arguments[$0] : nil }
+let only = option("--only")
 
 let floor = PointRuleWorkload.Floor()
 let (runtime, earn) = try PointRuleWorkload.sandboxed(.guarded)
@@ -58,10 +64,11 @@ for _ in 0..<rounds {
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 let bestFloor = floorTimes.min()!
 print("point rule call, \(rounds) rounds of \(callsPerRound) calls, alternating")
-print("  path                                         best ns/call   median   ratio (best)   ratio (median)")
+print("  path                                         best ns/call   median   ratio (best)   ratio (median)   ratio (paired)")
 @MainActor func row(_ name: String, _ times: [Double]) {
-    let figures = String(format: "%10.1f %10.1f %12.2fx %14.2fx", times.min()!, median(times),
-                         times.min()! / bestFloor, median(times) / median(floorTimes))
+    let paired = median(zip(times, floorTimes).map { $0 / $1 })
+    let figures = String(format: "%10.1f %10.1f %12.2fx %14.2fx %14.2fx", times.min()!, median(times),
+                         times.min()! / bestFloor, median(times) / median(floorTimes), paired)
     print("  " + name.padding(toLength: 43, withPad: " ", startingAt: 0) + figures)
 }
 row("C floor (plain lua_pcall)", floorTimes)

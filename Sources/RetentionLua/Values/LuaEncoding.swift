@@ -38,7 +38,7 @@ public struct LuaValueEncoder {
     @inlinable public func encode(_ value: Double) {
         _ = tape.append(tag: RK_NUM, bits: Int64(bitPattern: value.bitPattern))
     }
-    @inlinable public func encode(_ value: String) { tape.appendString(value, tag: RK_STR) }
+    @inlinable @inline(__always) public func encode(_ value: String) { tape.appendString(value, tag: RK_STR) }
     /// A string literal, passed by address.
     @inlinable public func encode(_ value: StaticString) { tape.appendStatic(value, tag: RK_STATIC_STR) }
     /// A date as its ISO 8601 text (``Day/iso``), put into text only when the script receives
@@ -62,7 +62,7 @@ public struct LuaValueEncoder {
     /// Scripts see no difference (`pairs`, `next` and `rawget` see every field), except that a
     /// field set to nil reads its original value again, and that such a table kept past its call
     /// raises an error when read.
-    @inlinable
+    @inlinable @inline(__always)
     public func encodeTable(readOnly: Bool = true, fieldsOnDemand: Bool = false, _ body: (inout LuaTableEncoder) -> Void) {
         var flags: UInt8 = readOnly ? UInt8(RK_FLAG_READONLY) : 0
         if readOnly && fieldsOnDemand { flags |= UInt8(RK_FLAG_ON_DEMAND) }
@@ -90,7 +90,7 @@ public struct LuaTableEncoder {
     }
 
     /// Appends a table as the next array element.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func appendTable(readOnly: Bool = true, _ body: (inout LuaTableEncoder) -> Void) {
         LuaValueEncoder(tape: tape).encodeTable(readOnly: readOnly, body)
         arrayCount += 1
@@ -107,7 +107,7 @@ public struct LuaTableEncoder {
     }
 
     /// Sets a field named by a string literal to a table.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func setTable(_ key: StaticString, readOnly: Bool = true, _ body: (inout LuaTableEncoder) -> Void) {
         tape.appendStatic(key, tag: RK_KEY_STATIC_STR)
         LuaValueEncoder(tape: tape).encodeTable(readOnly: readOnly, body)
@@ -148,7 +148,7 @@ public struct LuaArguments {
     }
 
     /// Appends a table as the next argument (read-only to the script unless `readOnly` is false).
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func appendTable(readOnly: Bool = true, _ body: (inout LuaTableEncoder) -> Void) {
         LuaValueEncoder(tape: tape).encodeTable(readOnly: readOnly, body)
         count += 1
@@ -156,31 +156,31 @@ public struct LuaArguments {
 }
 
 extension Bool: LuaEncodable {
-    @inlinable public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
+    @inlinable @inline(__always) public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
 }
 
 extension Int64: LuaEncodable {
-    @inlinable public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
+    @inlinable @inline(__always) public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
 }
 
 extension Int: LuaEncodable {
-    @inlinable public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
+    @inlinable @inline(__always) public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
 }
 
 extension Double: LuaEncodable {
-    @inlinable public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
+    @inlinable @inline(__always) public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
 }
 
 extension Day: LuaEncodable {
-    @inlinable public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
+    @inlinable @inline(__always) public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
 }
 
 extension String: LuaEncodable {
-    @inlinable public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
+    @inlinable @inline(__always) public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
 }
 
 extension StaticString: LuaEncodable {
-    @inlinable public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
+    @inlinable @inline(__always) public func encode(to encoder: LuaValueEncoder) { encoder.encode(self) }
 }
 
 extension Optional: LuaEncodable where Wrapped: LuaEncodable {

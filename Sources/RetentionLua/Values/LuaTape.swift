@@ -76,7 +76,7 @@ struct LuaTapeWriter {
         state.pointee.slots[index].bits = fieldCount
     }
 
-    @inlinable @inline(__always)
+    @usableFromInline @_effects(releasenone)
     func appendString(_ string: String, tag: rk_tag) {
         // Through `withCString`, which reads the string where it is (or copies a small one onto
         // the stack) without taking a reference to it; the count excludes the terminating NUL,
@@ -102,7 +102,7 @@ struct LuaTapeWriter {
         _ = append(tag: tag, length: UInt32(string.utf8CodeUnitCount), bits: Int64(Int(bitPattern: string.utf8Start)))
     }
 
-    @usableFromInline
+    @usableFromInline @_effects(releasenone)
     func grow() {
         let newCapacity = state.pointee.capacity * 2
         let newSlots = UnsafeMutablePointer<rk_slot>.allocate(capacity: newCapacity)
@@ -112,7 +112,7 @@ struct LuaTapeWriter {
         state.pointee.capacity = newCapacity
     }
 
-    @usableFromInline
+    @usableFromInline @_effects(releasenone)
     func growArena(to needed: Int) {
         var newCapacity = state.pointee.arenaCapacity * 2
         while newCapacity < needed { newCapacity *= 2 }
