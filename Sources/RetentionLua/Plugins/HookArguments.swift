@@ -5,13 +5,27 @@ import RetentionKit
 // fresh for each call and protected (see LuaArgumentTables); Documentation/LuaPlugins.md and
 // Plugins/types/retention.lua list the same fields.
 
+extension LuaArguments {
+    /// Appends `event` as a hook's `event` argument. Encoded from where the event lies: an
+    /// argument value holding its own copy would retain every string and list in it.
+    mutating func appendEvent(_ event: Event, program: Program) {
+        EventArgument.encode(event, program: program, to: LuaValueEncoder(tape: tape))
+        count += 1
+    }
+
+    /// Appends `view` as a hook's `customer` argument, encoded from where the view lies (see
+    /// ``appendEvent(_:program:)``). `qualification` is the view's qualification window in
+    /// words, when the caller has it already.
+    mutating func appendCustomer(_ view: CustomerView, qualification: String?) {
+        CustomerArgument.encode(view, qualification: qualification, to: LuaValueEncoder(tape: tape))
+        count += 1
+    }
+}
+
 /// An event as a hook's `event` argument. The program decides what an order line is eligible
 /// to earn on (``EarningBase``), so plugins receive it ready as `line.eligible`.
-struct EventArgument: LuaEncodable {
-    let event: Event
-    let program: Program
-
-    func encode(to encoder: LuaValueEncoder) {
+enum EventArgument {
+    static func encode(_ event: Event, program: Program, to encoder: LuaValueEncoder) {
         // Hooks read a few of its fields (the type, the order): each is made when first read.
         encoder.encodeTable(fieldsOnDemand: true) { table in
             table.set("id", event.id)
@@ -21,11 +35,11 @@ struct EventArgument: LuaEncodable {
             table.set("date", day)
             table.set("day", Int64(day.number))
             table.set("customer_id", event.customerID)
-            encodePayload(&table)
+            encodePayload(of: event, program: program, into: &table)
         }
     }
 
-    private func encodePayload(_ table: inout LuaTableEncoder) {
+    private static func encodePayload(of event: Event, program: Program, into table: inout LuaTableEncoder) {
         switch event.payload {
         case .customerCreated(let profile), .customerUpdated(let profile):
             table.setTable("profile") { fields in
@@ -43,7 +57,8 @@ struct EventArgument: LuaEncodable {
                 fields.set("merged_id", mergedID)
             }
         case .orderPlaced(let order):
-            table.set("order", OrderArgument(order: order, eligible: program.earningBase.eligibleAmounts(of: order)))
+            let eligible = program.earningBase.eligibleAmounts(of: order)
+            table.setTable("order") { fields in OrderArgument.encode(order, eligible: eligible, into: &fields) }
         case .orderPaid(let reference), .orderFulfilled(let reference), .orderCancelled(let reference):
             table.set("order_id", reference.orderID)
         case .orderRefunded(let refund):
@@ -140,40 +155,35 @@ struct EventArgument: LuaEncodable {
     }
 }
 
-/// An order, with each line's and the whole order's eligible amount.
-struct OrderArgument: LuaEncodable {
-    let order: Order
-    let eligible: [Int64]
-
-    func encode(to encoder: LuaValueEncoder) {
-        encoder.encodeTable { table in
-            table.set("id", order.id)
-            table.set("customer_id", order.customerID)
-            table.set("currency", order.currency.code)
-            table.set("decimals", order.currency.minorUnitDigits)
-            table.set("channel", order.channel)
-            table.setTable("lines") { lines in
-                for (index, line) in order.lines.enumerated() {
-                    lines.appendTable { fields in
-                        fields.set("sku", line.sku)
-                        fields.set("category", line.category)
-                        fields.set("quantity", line.quantity)
-                        fields.set("unit_price", line.unitPrice.minorUnits)
-                        fields.set("amount", line.amount.minorUnits)
-                        fields.set("eligible", eligible[index])
-                    }
+/// An order's fields, with each line's and the whole order's eligible amount.
+enum OrderArgument {
+    static func encode(_ order: Order, eligible: [Int64], into table: inout LuaTableEncoder) {
+        table.set("id", order.id)
+        table.set("customer_id", order.customerID)
+        table.set("currency", order.currency.code)
+        table.set("decimals", order.currency.minorUnitDigits)
+        table.set("channel", order.channel)
+        table.setTable("lines") { lines in
+            for (index, line) in order.lines.enumerated() {
+                lines.appendTable { fields in
+                    fields.set("sku", line.sku)
+                    fields.set("category", line.category)
+                    fields.set("quantity", line.quantity)
+                    fields.set("unit_price", line.unitPrice.minorUnits)
+                    fields.set("amount", line.amount.minorUnits)
+                    fields.set("eligible", eligible[index])
                 }
             }
-            table.set("subtotal", order.subtotal.minorUnits)
-            table.set("shipping", order.shipping.minorUnits)
-            table.set("tax", order.tax.minorUnits)
-            table.set("discount", order.discount.minorUnits)
-            table.set("gift_card", order.giftCard.minorUnits)
-            table.set("points_redeemed", order.pointsRedeemed.value)
-            table.set("points_discount", order.pointsDiscount.minorUnits)
-            table.set("total", order.total.minorUnits)
-            table.set("eligible", eligible.reduce(0, +))
         }
+        table.set("subtotal", order.subtotal.minorUnits)
+        table.set("shipping", order.shipping.minorUnits)
+        table.set("tax", order.tax.minorUnits)
+        table.set("discount", order.discount.minorUnits)
+        table.set("gift_card", order.giftCard.minorUnits)
+        table.set("points_redeemed", order.pointsRedeemed.value)
+        table.set("points_discount", order.pointsDiscount.minorUnits)
+        table.set("total", order.total.minorUnits)
+        table.set("eligible", eligible.reduce(0, +))
     }
 }
 
@@ -217,26 +227,10 @@ struct AmountsArgument: LuaEncodable {
     }
 }
 
-/// A customer's qualifying spend as a table of amounts by currency code, read from the view
-/// without building its dictionary.
-struct QualifyingSpendArgument: LuaEncodable {
-    let view: CustomerView
-
-    func encode(to encoder: LuaValueEncoder) {
-        encoder.encodeTable { table in
-            view.forEachQualifyingSpend { currency, amount in table.set(key: currency.code, amount) }
-        }
-    }
-}
-
 /// A customer as a hook's `customer` argument: what the engine knows before the event (after
 /// it, for triggers).
-struct CustomerArgument: LuaEncodable {
-    let view: CustomerView
-    /// The view's qualification window in words, when the caller has it already.
-    var qualification: String? = nil
-
-    func encode(to encoder: LuaValueEncoder) {
+enum CustomerArgument {
+    static func encode(_ view: CustomerView, qualification: String?, to encoder: LuaValueEncoder) {
         // Hooks read a few of its forty fields: they are made in Lua when first read.
         encoder.encodeTable(fieldsOnDemand: true) { table in
             table.set("id", view.id)
@@ -249,7 +243,10 @@ struct CustomerArgument: LuaEncodable {
             table.set("order_count", view.orderCount)
             table.set("total_spent", AmountsArgument(amounts: view.totalSpent))
             table.set("qualification", qualification ?? view.qualification.description)
-            table.set("qualifying_spend", QualifyingSpendArgument(view: view))
+            // Amounts by currency code, read from the view without building its dictionary.
+            table.setTable("qualifying_spend") { spend in
+                view.forEachQualifyingSpend { currency, amount in spend.set(key: currency.code, amount) }
+            }
             table.set("qualifying_order_count", view.qualifyingOrderCount)
             table.set("qualifying_points", view.qualifyingPoints.value)
             table.set("first_order_on", view.firstOrderDay)

@@ -23,8 +23,8 @@ struct LuaEarningRule: EarningRule {
         var orderLines: Int?
         if case .orderPlaced(let order) = event.payload { orderLines = order.lines.count }
         return try host.call(hook, seed: event.id) { arguments in
-            arguments.append(EventArgument(event: event, program: program))
-            arguments.append(host.customerArgument(customer))
+            arguments.appendEvent(event, program: program)
+            host.appendCustomer(customer, to: &arguments)
         } checkedBy: { (result) throws(HookResults.Bad) in
             try HookResults.decision(result, orderLines: orderLines)
         }
@@ -44,7 +44,7 @@ struct LuaTierPolicy: TierPolicy {
 
     func assess(_ customer: CustomerView) throws -> TierAssessment {
         try host.call(hook, seed: customer.id) { arguments in
-            arguments.append(host.customerArgument(customer))
+            host.appendCustomer(customer, to: &arguments)
         } checkedBy: { (result) throws(HookResults.Bad) in
             try HookResults.tier(result, tiers: tiers, policy: name)
         }
@@ -59,7 +59,7 @@ struct LuaSegmentGroup: SegmentGroup {
 
     func memberships(of customer: CustomerView) throws -> [Bool] {
         do {
-            return try host.callEach(hooks, seed: customer.id, arguments: { $0.append(host.customerArgument(customer)) },
+            return try host.callEach(hooks, seed: customer.id, arguments: { host.appendCustomer(customer, to: &$0) },
                                      checkedBy: HookResults.membership)
         } catch {
             let segment = error.hook.map { String($0.dropFirst("segments.".count)) } ?? names[0]
@@ -82,8 +82,8 @@ struct LuaCampaignTrigger: CampaignTrigger {
         if let answers, event.type != "clock", !answers.contains(event.type) { return [] }
         let program = host.program
         return try host.call(hook, seed: event.id, arguments: { arguments in
-            arguments.append(EventArgument(event: event, program: program))
-            arguments.append(host.customerArgument(customer))
+            arguments.appendEvent(event, program: program)
+            host.appendCustomer(customer, to: &arguments)
         }, checkedBy: HookResults.campaigns)
     }
 }

@@ -79,9 +79,9 @@ final class PluginHost: Sendable {
         return hook
     }
 
-    /// A hook's `customer` argument for `view`.
-    func customerArgument(_ view: CustomerView) -> CustomerArgument {
-        CustomerArgument(view: view, qualification: view.qualification == program.qualification ? qualificationText : nil)
+    /// Appends `view` as a hook's `customer` argument.
+    func appendCustomer(_ view: CustomerView, to arguments: inout LuaArguments) {
+        arguments.appendCustomer(view, qualification: view.qualification == program.qualification ? qualificationText : nil)
     }
 
     /// Calls a hook with the arguments `build` appends, seeding `math.random` from `seed`
