@@ -25,28 +25,14 @@ typedef struct rk_buffer {
     size_t arena_length, arena_capacity;
 } rk_buffer;
 
-/// A field of an on-demand argument table: its name and the tape slot of its value.
-typedef struct rk_lazy_field {
-    const char *name;
-    size_t length;
-    size_t value;
-} rk_lazy_field;
-
 /// An on-demand argument table of the running call (see lazy.c).
 typedef struct rk_lazy_table {
     const void *table;
     rk_tape tape;
-    uint32_t first, count; // its fields in rk_runtime.lazy_fields
-    bool complete;         // every field has been made
+    size_t header;  // the table's slot in the tape; its fields follow
+    uint32_t count; // how many fields it has
+    bool complete;  // every field has been made
 } rk_lazy_table;
-
-/// Where the fields of an on-demand table of the running operation's tape were found.
-typedef struct rk_lazy_layout {
-    const rk_slot *slots; // the tape
-    size_t header;        // the table's slot
-    uint32_t first, count;
-    size_t end; // the slot after the table
-} rk_lazy_layout;
 
 /// On-demand tables one call can have (its arguments).
 #define RK_LAZY_MAX_TABLES 8
@@ -89,14 +75,9 @@ struct rk_runtime {
     /// registry's array part without hashing, where a light-userdata key is hashed each time.
     int guard_ref, lazy_ref;
 
-    /// The running call's on-demand argument tables and their fields.
+    /// The running call's on-demand argument tables.
     rk_lazy_table lazy_tables[RK_LAZY_MAX_TABLES];
     uint32_t lazy_table_count;
-    rk_lazy_field *lazy_fields;
-    size_t lazy_field_count, lazy_field_capacity;
-    /// The on-demand tables whose fields were found during the running operation.
-    rk_lazy_layout lazy_layouts[RK_LAZY_MAX_TABLES];
-    uint32_t lazy_layout_count;
 
     rk_host_callback callback;
     void *callback_context;
@@ -193,8 +174,7 @@ void rk_lazy_complete(lua_State *L, int idx);
 int rk_lazy_newindex(lua_State *L);
 /// rawget that sees the fields of on-demand tables not made yet.
 int rk_lazy_rawget(lua_State *L);
-/// Between the functions of one rk_call_each: the last function's tables are stale; their
-/// fields' places in the shared tape are kept.
+/// Between the functions of one rk_call_each: the last function's tables are stale.
 void rk_lazy_next_function(rk_runtime *rt);
 /// Forgets the running operation's on-demand tables (their tape is about to go).
 void rk_lazy_end(rk_runtime *rt);

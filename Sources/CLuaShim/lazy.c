@@ -29,11 +29,101 @@ static rk_lazy_table *rk_lazy_find(lua_State *L, int idx) {
     return NULL;
 }
 
-/// The value slot of field `key` (length `length`) in `lazy`, or SIZE_MAX when it has none.
-static size_t rk_lazy_lookup(const rk_runtime *rt, const rk_lazy_table *lazy, const char *key, size_t length) {
-    const rk_lazy_field *fields = rt->lazy_fields + lazy->first;
-    for (uint32_t i = 0; i < lazy->count; i++)
-        if (fields[i].length == length && memcmp(fields[i].name, key, length) == 0) return fields[i].value;
+/// Advances `*cursor` past one value of the tape (a whole table with everything in it): at once
+/// over a table whose header records its span, slot by slot otherwise.
+static void rk_tape_skip(lua_State *L, const rk_tape *tape, size_t *cursor) {
+    int64_t pending = 1;
+    while (pending > 0) {
+        if (*cursor >= tape->count) rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)tape->count);
+        const rk_slot *slot = &tape->slots[(*cursor)++];
+        switch (slot->tag) {
+        case RK_KEY_STR:
+        case RK_KEY_STATIC_STR:
+        case RK_KEY_INT: break; // the value after it is what counts
+        case RK_TABLE:
+            if (slot->span != 0) {
+                if ((size_t)slot->span - 1 > tape->count - *cursor)
+                    rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)tape->count);
+                *cursor += (size_t)slot->span - 1;
+                pending--;
+            } else {
+                pending += (int64_t)slot->len + slot->bits - 1;
+            }
+            break;
+        default: pending--; break;
+        }
+    }
+}
+
+/// The name of the field whose key is `key`, or NULL for an integer key.
+static const char *rk_lazy_key_name(lua_State *L, const rk_tape *tape, const rk_slot *key) {
+    switch (key->tag) {
+    case RK_KEY_STATIC_STR: return (const char *)(intptr_t)key->bits;
+    case RK_KEY_STR:
+        if (key->bits < 0 || (size_t)key->bits + key->len > tape->arena_length)
+            rk_raise(L, RK_ERR_ARGUMENTS, "argument string lies outside the tape's arena");
+        return tape->arena + key->bits;
+    case RK_KEY_INT: return NULL;
+    default: rk_raise(L, RK_ERR_ARGUMENTS, "unexpected key tag %d in the argument tape", (int)key->tag);
+    }
+    return NULL;
+}
+
+/// The key slot of the field after the one whose key slot is `position` (its value at
+/// `position + 1`, which the caller checked lies on the tape): a scalar takes one slot, a table
+/// with a recorded span is stepped over at once.
+static inline __attribute__((always_inline)) size_t rk_lazy_next_field(lua_State *L, const rk_tape *tape, size_t position) {
+    const rk_slot *value = &tape->slots[position + 1];
+    if (value->tag != RK_TABLE) return position + 2;
+    if (value->span != 0) {
+        size_t next = position + 1 + value->span;
+        if (next > tape->count) rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)tape->count);
+        return next;
+    }
+    size_t cursor = position + 1;
+    rk_tape_skip(L, tape, &cursor);
+    return cursor;
+}
+
+/// The value slot of the field named `key` (length `length`) in `lazy`, or SIZE_MAX when it has
+/// none. Scans the table's fields on the tape, stepping over nested tables at once: hooks read
+/// a few fields of a table, and this costs less than indexing every field first (measured:
+/// indexing them, at once or as lookups pass them, made the Lua replay about 1% slower).
+static size_t rk_lazy_lookup(lua_State *L, const rk_lazy_table *lazy, const char *key, size_t length) {
+    const rk_tape *tape = &lazy->tape;
+    size_t position = lazy->header + 1;
+    for (uint32_t i = 0; i < lazy->count; i++) {
+        if (position + 1 >= tape->count) rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)tape->count);
+        const rk_slot *slot = &tape->slots[position];
+        if (slot->len == length && slot->tag != RK_KEY_INT && memcmp(rk_lazy_key_name(L, tape, slot), key, length) == 0)
+            return position + 1;
+        position = rk_lazy_next_field(L, tape, position);
+    }
+    return SIZE_MAX;
+}
+
+/// The value slot of the field with integer key `key` in `lazy`, or SIZE_MAX.
+static size_t rk_lazy_lookup_integer(lua_State *L, const rk_lazy_table *lazy, lua_Integer key) {
+    const rk_tape *tape = &lazy->tape;
+    size_t position = lazy->header + 1;
+    for (uint32_t i = 0; i < lazy->count; i++) {
+        if (position + 1 >= tape->count) rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)tape->count);
+        const rk_slot *slot = &tape->slots[position];
+        if (slot->tag == RK_KEY_INT && slot->bits == key) return position + 1;
+        position = rk_lazy_next_field(L, tape, position);
+    }
+    return SIZE_MAX;
+}
+
+/// The value slot of the field `key` (at stack index `idx`) in `lazy`, or SIZE_MAX.
+static size_t rk_lazy_find_field(lua_State *L, const rk_lazy_table *lazy, int idx) {
+    int type = lua_type(L, idx);
+    if (type == LUA_TSTRING) {
+        size_t length;
+        const char *key = lua_tolstring(L, idx, &length);
+        return rk_lazy_lookup(L, lazy, key, length);
+    }
+    if (type == LUA_TNUMBER && lua_isinteger(L, idx)) return rk_lazy_lookup_integer(L, lazy, lua_tointeger(L, idx));
     return SIZE_MAX;
 }
 
@@ -50,10 +140,7 @@ static void rk_lazy_make(lua_State *L, const rk_lazy_table *lazy, int table, int
 /// __index: makes the field from the tape (nil when the table has no such field).
 static int rk_lazy_index(lua_State *L) {
     rk_lazy_table *lazy = rk_lazy_find(L, 1);
-    if (lua_type(L, 2) != LUA_TSTRING) return 0;
-    size_t length;
-    const char *key = lua_tolstring(L, 2, &length);
-    size_t slot = rk_lazy_lookup(rk_runtime_of(L), lazy, key, length);
+    size_t slot = rk_lazy_find_field(L, lazy, 2);
     if (slot == SIZE_MAX) return 0;
     rk_lazy_make(L, lazy, 1, 2, slot);
     return 1;
@@ -61,15 +148,11 @@ static int rk_lazy_index(lua_State *L) {
 
 int rk_lazy_newindex(lua_State *L) {
     rk_lazy_table *lazy = rk_lazy_find(L, 1);
-    if (lua_type(L, 2) == LUA_TSTRING) {
-        size_t length;
-        const char *key = lua_tolstring(L, 2, &length);
-        if (rk_lazy_lookup(rk_runtime_of(L), lazy, key, length) != SIZE_MAX) {
-            // An existing field not read yet: overwriting it changes this call's copy only.
-            lua_settop(L, 3);
-            lua_rawset(L, 1);
-            return 0;
-        }
+    if (rk_lazy_find_field(L, lazy, 2) != SIZE_MAX) {
+        // An existing field not read yet: overwriting it changes this call's copy only.
+        lua_settop(L, 3);
+        lua_rawset(L, 1);
+        return 0;
     }
     return rk_readonly_newindex(L); // a new field: refused as in any guarded table
 }
@@ -87,13 +170,18 @@ void rk_lazy_complete(lua_State *L, int idx) {
     rk_lazy_table *lazy = rk_lazy_find(L, idx);
     if (lazy->complete) return;
     luaL_checkstack(L, 4, "argument table");
-    const rk_lazy_field *fields = rk_runtime_of(L)->lazy_fields + lazy->first;
+    const rk_tape *tape = &lazy->tape;
+    size_t position = lazy->header + 1;
     for (uint32_t i = 0; i < lazy->count; i++) {
-        lua_pushlstring(L, fields[i].name, fields[i].length);
+        if (position + 1 >= tape->count) rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)tape->count);
+        const rk_slot *slot = &tape->slots[position];
+        const char *name = rk_lazy_key_name(L, tape, slot);
+        if (name != NULL) lua_pushlstring(L, name, slot->len); else lua_pushinteger(L, (lua_Integer)slot->bits);
         int key = lua_gettop(L);
         lua_pushvalue(L, key);
-        if (lua_rawget(L, idx) == LUA_TNIL) rk_lazy_make(L, lazy, idx, key, fields[i].value);
+        if (lua_rawget(L, idx) == LUA_TNIL) rk_lazy_make(L, lazy, idx, key, position + 1);
         lua_settop(L, key - 1);
+        position = rk_lazy_next_field(L, tape, position);
     }
     lazy->complete = true;
 }
@@ -108,78 +196,25 @@ int rk_lazy_rawget(lua_State *L) {
     return rk_lazy_index(L);
 }
 
-/// Pushes a new, empty on-demand table over the fields first..first+count of rt->lazy_fields.
-static void rk_lazy_table_push(lua_State *L, rk_runtime *rt, const rk_tape *tape, uint32_t first, uint32_t count) {
+/// Pushes a new, empty on-demand table over the `count` fields after slot `header` of `tape`.
+static void rk_lazy_table_push(lua_State *L, rk_runtime *rt, const rk_tape *tape, size_t header, uint32_t count) {
     lua_createtable(L, 0, 4);
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->lazy_ref);
     lua_setmetatable(L, -2);
-    rt->lazy_tables[rt->lazy_table_count++] = (rk_lazy_table){lua_topointer(L, -1), *tape, first, count, false};
+    rt->lazy_tables[rt->lazy_table_count++] = (rk_lazy_table){lua_topointer(L, -1), *tape, header, count, false};
 }
 
-/// Advances `*cursor` past one value of the tape (a whole table with everything in it).
-static void rk_tape_skip(lua_State *L, const rk_tape *tape, size_t *cursor) {
-    int64_t pending = 1;
-    while (pending > 0) {
-        if (*cursor >= tape->count) rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)tape->count);
-        const rk_slot *slot = &tape->slots[(*cursor)++];
-        switch (slot->tag) {
-        case RK_KEY_STR:
-        case RK_KEY_STATIC_STR:
-        case RK_KEY_INT: break; // the value after it is what counts
-        case RK_TABLE: pending += (int64_t)slot->len + slot->bits - 1; break;
-        default: pending--; break;
-        }
-    }
-}
-
-/// Makes the table at `header` an on-demand table if it can be one (string keys only, not too
-/// many): records its fields, pushes it and returns true. Otherwise pushes nothing.
+/// Makes the table at `header` an on-demand table if it can be one (named fields only, not too
+/// many): pushes it, moves `*cursor` past it and returns true. Otherwise pushes nothing.
 static bool rk_lazy_push(lua_State *L, const rk_tape *tape, size_t header, size_t *cursor) {
     rk_runtime *rt = rk_runtime_of(L);
     const rk_slot *slot = &tape->slots[header];
     int64_t count = slot->bits;
-    if (slot->len != 0 || count > RK_LAZY_MAX_FIELDS || rt->lazy_table_count == RK_LAZY_MAX_TABLES) return false;
-    // The functions of one rk_call_each share a tape: its tables' fields are found once.
-    for (uint32_t i = 0; i < rt->lazy_layout_count; i++) {
-        const rk_lazy_layout *layout = &rt->lazy_layouts[i];
-        if (layout->slots == tape->slots && layout->header == header) {
-            rk_lazy_table_push(L, rt, tape, layout->first, layout->count);
-            *cursor = layout->end;
-            return true;
-        }
-    }
-    if (rt->lazy_field_count + (size_t)count > rt->lazy_field_capacity) {
-        size_t capacity = rt->lazy_field_capacity ? rt->lazy_field_capacity : 64;
-        while (capacity < rt->lazy_field_count + (size_t)count) capacity *= 2;
-        rk_lazy_field *fields = realloc(rt->lazy_fields, capacity * sizeof *fields);
-        if (fields == NULL) rk_raise(L, RK_ERR_MEMORY, "out of memory for an argument table");
-        rt->lazy_fields = fields;
-        rt->lazy_field_capacity = capacity;
-    }
-    size_t position = header + 1;
-    rk_lazy_field *fields = rt->lazy_fields + rt->lazy_field_count;
-    for (int64_t i = 0; i < count; i++) {
-        if (position >= tape->count) rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)tape->count);
-        const rk_slot *key = &tape->slots[position];
-        if (key->tag == RK_KEY_STATIC_STR) {
-            fields[i].name = (const char *)(intptr_t)key->bits;
-        } else if (key->tag == RK_KEY_STR) {
-            if (key->bits < 0 || (size_t)key->bits + key->len > tape->arena_length)
-                rk_raise(L, RK_ERR_ARGUMENTS, "argument string lies outside the tape's arena");
-            fields[i].name = tape->arena + key->bits;
-        } else {
-            return false; // an integer key: build it at once
-        }
-        fields[i].length = key->len;
-        fields[i].value = ++position;
-        rk_tape_skip(L, tape, &position);
-    }
-    uint32_t first = (uint32_t)rt->lazy_field_count;
-    rt->lazy_field_count += (size_t)count;
-    if (rt->lazy_layout_count < RK_LAZY_MAX_TABLES)
-        rt->lazy_layouts[rt->lazy_layout_count++] = (rk_lazy_layout){tape->slots, header, first, (uint32_t)count, position};
-    rk_lazy_table_push(L, rt, tape, first, (uint32_t)count);
-    *cursor = position;
+    if (slot->len != 0 || count < 0 || count > RK_LAZY_MAX_FIELDS || rt->lazy_table_count == RK_LAZY_MAX_TABLES) return false;
+    size_t end = header;
+    rk_tape_skip(L, tape, &end);
+    rk_lazy_table_push(L, rt, tape, header, (uint32_t)count);
+    *cursor = end;
     return true;
 }
 
@@ -195,11 +230,7 @@ void rk_tape_push_argument(lua_State *L, const rk_tape *tape, size_t *cursor) {
 
 void rk_lazy_next_function(rk_runtime *rt) { rt->lazy_table_count = 0; }
 
-void rk_lazy_end(rk_runtime *rt) {
-    rt->lazy_table_count = 0;
-    rt->lazy_layout_count = 0;
-    rt->lazy_field_count = 0;
-}
+void rk_lazy_end(rk_runtime *rt) { rt->lazy_table_count = 0; }
 
 void rk_lazy_open(lua_State *L) {
     lua_createtable(L, 0, 3);

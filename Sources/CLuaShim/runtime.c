@@ -415,7 +415,6 @@ void rk_close(rk_runtime *rt) {
     rk_buffer_free(&rt->results);
     rk_buffer_free(&rt->host_args);
     rk_buffer_free(&rt->host_return);
-    free(rt->lazy_fields);
     free(rt->host_error);
     free(rt->error_message);
     free(rt->error_source);

@@ -90,6 +90,35 @@ struct OnDemandTableTests {
         }
     }
 
+    @Test("Integer keys and fields after long nested tables read as in a table built at once")
+    func integerKeysAndLongNestedTables() throws {
+        // A nested table of 70,000 entries is too long for its header to record its span, so
+        // lookups past it walk it; the shorter ones are stepped over at once.
+        struct Mixed: LuaEncodable {
+            var onDemand: Bool
+            var long: LuaValue
+            func encode(to encoder: LuaValueEncoder) {
+                encoder.encodeTable(fieldsOnDemand: onDemand) { table in
+                    table.set("short", ["a": 1, "b": ["c": 2]] as LuaValue)
+                    table.set("long", long)
+                    table.set(7, "seven")
+                    table.set("after", 42)
+                }
+            }
+        }
+        let long = LuaValue.table(LuaTable(array: (0..<70_000).map { LuaValue.integer(Int64($0)) }))
+        let runtime = try LuaRuntime()
+        let f = try loadFunction(runtime, """
+            return { f = function(t)
+              local keys = 0 for _ in pairs(t) do keys = keys + 1 end
+              return { t[7], t.after, t.short.b.c, #t.long, t.long[70000], t[8] == nil, keys }
+            end }
+            """)
+        let results = try [true, false].map { onDemand in try runtime.call(f) { $0.append(Mixed(onDemand: onDemand, long: long)) } }
+        #expect(results[0] == ["seven", 42, 2, 70_000, 69_999, true, 4])
+        #expect(results[0] == results[1])
+    }
+
     @Test("Adding a field or rawset raises; overwriting one, read or not, stays in that call")
     func writes() throws {
         let runtime = try LuaRuntime()

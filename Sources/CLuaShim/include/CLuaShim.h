@@ -58,11 +58,13 @@ enum {
     RK_FLAG_ON_DEMAND = 2,
 };
 
-/// One tape entry. 16 bytes; see rk_tag for what `len` and `bits` mean.
+/// One tape entry. 16 bytes; see rk_tag for what `len` and `bits` mean. `span`, on a table's
+/// header, is 1 + the number of slots its entries take, so a reader can step over the table at
+/// once; 0 when not recorded (or too large to record), and a reader then walks the entries.
 typedef struct rk_slot {
     uint8_t tag;
     uint8_t flags;
-    uint16_t reserved;
+    uint16_t span;
     uint32_t len;
     int64_t bits;
 } rk_slot;

@@ -64,16 +64,19 @@ struct LuaTapeWriter {
     func append(tag: rk_tag, flags: UInt8 = 0, length: UInt32 = 0, bits: Int64 = 0) -> Int {
         let count = state.pointee.count
         if count == state.pointee.capacity { grow() }
-        state.pointee.slots[count] = rk_slot(tag: UInt8(tag.rawValue), flags: flags, reserved: 0, len: length, bits: bits)
+        state.pointee.slots[count] = rk_slot(tag: UInt8(tag.rawValue), flags: flags, span: 0, len: length, bits: bits)
         state.pointee.count = count + 1
         return count
     }
 
-    /// Sets the counts of the table whose header slot is at `index`.
+    /// Sets the counts of the table whose header slot is at `index`, and its span (the slots
+    /// after the header are its entries), which lets C step over the table at once.
     @inlinable @inline(__always)
     func finishTable(at index: Int, arrayCount: UInt32, fieldCount: Int64) {
+        let span = state.pointee.count - index
         state.pointee.slots[index].len = arrayCount
         state.pointee.slots[index].bits = fieldCount
+        state.pointee.slots[index].span = span <= Int(UInt16.max) ? UInt16(truncatingIfNeeded: span) : 0
     }
 
     @usableFromInline @_effects(releasenone)
