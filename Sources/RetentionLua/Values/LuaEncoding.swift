@@ -56,8 +56,10 @@ public struct LuaValueEncoder {
     /// that no other call sees.
     ///
     /// With `fieldsOnDemand`, a wide table of which scripts read a few fields costs only the
-    /// fields read: each field is made in Lua when a script first reads it. This applies to a
-    /// read-only table with named fields only, passed as a call's argument (not nested in
+    /// fields read: each field is made in Lua when a script first reads it (found by a scan of
+    /// the table's fields that steps over nested tables at once, so put the fields hooks read
+    /// most near the front). This applies to a read-only table of fields (named, or integer keys
+    /// set with `set(_:_:)`; no array elements), passed as a call's argument (not nested in
     /// another table), under ``LuaArgumentTables/guarded``; elsewhere the table is built at once.
     /// Scripts see no difference (`pairs`, `next` and `rawget` see every field), except that a
     /// field set to nil reads its original value again, and that such a table kept past its call
