@@ -231,8 +231,12 @@ struct AmountsArgument: LuaEncodable {
 /// it, for triggers).
 enum CustomerArgument {
     static func encode(_ view: CustomerView, qualification: String?, to encoder: LuaValueEncoder) {
-        // Hooks read a few of its forty fields: they are made in Lua when first read.
+        // Hooks read a few of its forty fields: they are made in Lua when first read, and found
+        // by a scan from the front, so the fields segment and tier rules read most come first.
         encoder.encodeTable(fieldsOnDemand: true) { table in
+            table.set("order_count", view.orderCount)
+            table.set("days_since_last_order", view.daysSinceLastOrder)
+            table.set("tier", view.tier)
             table.set("id", view.id)
             table.set("email", view.email)
             table.set("created_on", view.createdOn)
@@ -240,7 +244,6 @@ enum CustomerArgument {
             table.set("birthday", view.birthday)
             table.set("tags", view.tags)
             table.set("attributes", AttributesArgument(attributes: view.attributes))
-            table.set("order_count", view.orderCount)
             table.set("total_spent", AmountsArgument(amounts: view.totalSpent))
             table.set("qualification", qualification ?? view.qualification.description)
             // Amounts by currency code, read from the view without building its dictionary.
@@ -253,12 +256,10 @@ enum CustomerArgument {
             table.set("first_order_day", view.firstOrderDay.map { Int64($0.number) })
             table.set("last_order_on", view.lastOrderDay)
             table.set("last_order_day", view.lastOrderDay.map { Int64($0.number) })
-            table.set("days_since_last_order", view.daysSinceLastOrder)
             table.set("average_days_between_orders", view.averageDaysBetweenOrders)
             table.set("points_available", view.pointsAvailable.value)
             table.set("points_pending", view.pointsPending.value)
             table.set("lifetime_points", view.lifetimePoints.value)
-            table.set("tier", view.tier)
             table.set("tier_since", view.tierSince)
             table.set("tier_since_day", view.tierSince.map { Int64($0.number) })
             table.set("tier_downgrade_on", view.tierDowngradeOn)
