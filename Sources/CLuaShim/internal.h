@@ -184,4 +184,14 @@ void rk_lazy_open(lua_State *L);
 /// Raises a shim error with the given status and message.
 int rk_raise(lua_State *L, int status, const char *format, ...);
 
+/// Raises "argument tape ends early": a table on `tape` says it has more entries than follow.
+__attribute__((noreturn)) void rk_raise_tape_end(lua_State *L, const rk_tape *tape);
+
+/// The bytes of the string at `slot` of `tape`; raises when they lie outside the tape's arena.
+static inline const char *rk_tape_string(lua_State *L, const rk_tape *tape, const rk_slot *slot) {
+    if (slot->bits < 0 || (size_t)slot->bits + slot->len > tape->arena_length)
+        rk_raise(L, RK_ERR_ARGUMENTS, "argument string lies outside the tape's arena");
+    return tape->arena + slot->bits;
+}
+
 #endif

@@ -34,7 +34,7 @@ static rk_lazy_table *rk_lazy_find(lua_State *L, int idx) {
 static void rk_tape_skip(lua_State *L, const rk_tape *tape, size_t *cursor) {
     int64_t pending = 1;
     while (pending > 0) {
-        if (*cursor >= tape->count) rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)tape->count);
+        if (*cursor >= tape->count) rk_raise_tape_end(L, tape);
         const rk_slot *slot = &tape->slots[(*cursor)++];
         switch (slot->tag) {
         case RK_KEY_STR:
@@ -42,8 +42,7 @@ static void rk_tape_skip(lua_State *L, const rk_tape *tape, size_t *cursor) {
         case RK_KEY_INT: break; // the value after it is what counts
         case RK_TABLE:
             if (slot->span != 0) {
-                if ((size_t)slot->span - 1 > tape->count - *cursor)
-                    rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)tape->count);
+                if ((size_t)slot->span - 1 > tape->count - *cursor) rk_raise_tape_end(L, tape);
                 *cursor += (size_t)slot->span - 1;
                 pending--;
             } else {
@@ -59,10 +58,7 @@ static void rk_tape_skip(lua_State *L, const rk_tape *tape, size_t *cursor) {
 static const char *rk_lazy_key_name(lua_State *L, const rk_tape *tape, const rk_slot *key) {
     switch (key->tag) {
     case RK_KEY_STATIC_STR: return (const char *)(intptr_t)key->bits;
-    case RK_KEY_STR:
-        if (key->bits < 0 || (size_t)key->bits + key->len > tape->arena_length)
-            rk_raise(L, RK_ERR_ARGUMENTS, "argument string lies outside the tape's arena");
-        return tape->arena + key->bits;
+    case RK_KEY_STR: return rk_tape_string(L, tape, key);
     case RK_KEY_INT: return NULL;
     default: rk_raise(L, RK_ERR_ARGUMENTS, "unexpected key tag %d in the argument tape", (int)key->tag);
     }
@@ -77,7 +73,7 @@ static inline __attribute__((always_inline)) size_t rk_lazy_next_field(lua_State
     if (value->tag != RK_TABLE) return position + 2;
     if (value->span != 0) {
         size_t next = position + 1 + value->span;
-        if (next > tape->count) rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)tape->count);
+        if (next > tape->count) rk_raise_tape_end(L, tape);
         return next;
     }
     size_t cursor = position + 1;
@@ -85,45 +81,27 @@ static inline __attribute__((always_inline)) size_t rk_lazy_next_field(lua_State
     return cursor;
 }
 
-/// The value slot of the field named `key` (length `length`) in `lazy`, or SIZE_MAX when it has
-/// none. Scans the table's fields on the tape, stepping over nested tables at once: hooks read
-/// a few fields of a table, and this costs less than indexing every field first (measured:
-/// indexing them, at once or as lookups pass them, made the Lua replay about 1% slower).
-static size_t rk_lazy_lookup(lua_State *L, const rk_lazy_table *lazy, const char *key, size_t length) {
-    const rk_tape *tape = &lazy->tape;
-    size_t position = lazy->header + 1;
-    for (uint32_t i = 0; i < lazy->count; i++) {
-        if (position + 1 >= tape->count) rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)tape->count);
-        const rk_slot *slot = &tape->slots[position];
-        if (slot->len == length && slot->tag != RK_KEY_INT && memcmp(rk_lazy_key_name(L, tape, slot), key, length) == 0)
-            return position + 1;
-        position = rk_lazy_next_field(L, tape, position);
-    }
-    return SIZE_MAX;
-}
-
-/// The value slot of the field with integer key `key` in `lazy`, or SIZE_MAX.
-static size_t rk_lazy_lookup_integer(lua_State *L, const rk_lazy_table *lazy, lua_Integer key) {
-    const rk_tape *tape = &lazy->tape;
-    size_t position = lazy->header + 1;
-    for (uint32_t i = 0; i < lazy->count; i++) {
-        if (position + 1 >= tape->count) rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)tape->count);
-        const rk_slot *slot = &tape->slots[position];
-        if (slot->tag == RK_KEY_INT && slot->bits == key) return position + 1;
-        position = rk_lazy_next_field(L, tape, position);
-    }
-    return SIZE_MAX;
-}
-
-/// The value slot of the field `key` (at stack index `idx`) in `lazy`, or SIZE_MAX.
+/// The value slot of the field `key` (at stack index `idx`: a string, or an integer) in `lazy`,
+/// or SIZE_MAX when it has none. Scans the table's fields on the tape, stepping over nested
+/// tables at once: hooks read a few fields of a table, and this costs less than indexing every
+/// field first (measured: indexing them, at once or as lookups pass them, made the Lua replay
+/// about 1% slower).
 static size_t rk_lazy_find_field(lua_State *L, const rk_lazy_table *lazy, int idx) {
     int type = lua_type(L, idx);
-    if (type == LUA_TSTRING) {
-        size_t length;
-        const char *key = lua_tolstring(L, idx, &length);
-        return rk_lazy_lookup(L, lazy, key, length);
+    if (type != LUA_TSTRING && !(type == LUA_TNUMBER && lua_isinteger(L, idx))) return SIZE_MAX;
+    size_t length = 0;
+    const char *name = type == LUA_TSTRING ? lua_tolstring(L, idx, &length) : NULL;
+    lua_Integer integer = name == NULL ? lua_tointeger(L, idx) : 0;
+    const rk_tape *tape = &lazy->tape;
+    size_t position = lazy->header + 1;
+    for (uint32_t i = 0; i < lazy->count; i++) {
+        if (position + 1 >= tape->count) rk_raise_tape_end(L, tape);
+        const rk_slot *key = &tape->slots[position];
+        bool found = key->tag == RK_KEY_INT ? name == NULL && key->bits == integer
+                                            : name != NULL && key->len == length && memcmp(rk_lazy_key_name(L, tape, key), name, length) == 0;
+        if (found) return position + 1;
+        position = rk_lazy_next_field(L, tape, position);
     }
-    if (type == LUA_TNUMBER && lua_isinteger(L, idx)) return rk_lazy_lookup_integer(L, lazy, lua_tointeger(L, idx));
     return SIZE_MAX;
 }
 
@@ -173,7 +151,7 @@ void rk_lazy_complete(lua_State *L, int idx) {
     const rk_tape *tape = &lazy->tape;
     size_t position = lazy->header + 1;
     for (uint32_t i = 0; i < lazy->count; i++) {
-        if (position + 1 >= tape->count) rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)tape->count);
+        if (position + 1 >= tape->count) rk_raise_tape_end(L, tape);
         const rk_slot *slot = &tape->slots[position];
         const char *name = rk_lazy_key_name(L, tape, slot);
         if (name != NULL) lua_pushlstring(L, name, slot->len); else lua_pushinteger(L, (lua_Integer)slot->bits);

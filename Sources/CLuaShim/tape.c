@@ -34,16 +34,14 @@ static void rk_push_iso_day(lua_State *L, int64_t days) {
 /// key beside the value being pushed.
 #define RK_UNCHECKED_DEPTH 6
 
-static inline __attribute__((always_inline)) const rk_slot *rk_tape_next(lua_State *L, const rk_tape *tape, size_t *cursor) {
-    if (*cursor >= tape->count)
-        rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)tape->count);
-    return &tape->slots[(*cursor)++];
+void rk_raise_tape_end(lua_State *L, const rk_tape *tape) {
+    rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)tape->count);
+    __builtin_unreachable(); // rk_raise raises a Lua error
 }
 
-static inline const char *rk_tape_string(lua_State *L, const rk_tape *tape, const rk_slot *slot) {
-    if (slot->bits < 0 || (size_t)slot->bits + slot->len > tape->arena_length)
-        rk_raise(L, RK_ERR_ARGUMENTS, "argument string lies outside the tape's arena");
-    return tape->arena + slot->bits;
+static inline __attribute__((always_inline)) const rk_slot *rk_tape_next(lua_State *L, const rk_tape *tape, size_t *cursor) {
+    if (*cursor >= tape->count) rk_raise_tape_end(L, tape);
+    return &tape->slots[(*cursor)++];
 }
 
 /// Pushes the value of `slot` unless it is a table; returns whether it pushed. Inlined into the
@@ -93,13 +91,13 @@ static size_t rk_push_table(lua_State *L, const rk_tape *tape, size_t position, 
     lua_Integer next_index = 1;
     int64_t entries = (int64_t)array_count + field_count;
     for (int64_t entry = 0; entry < entries; entry++) {
-        if (position >= count) rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)count);
+        if (position >= count) rk_raise_tape_end(L, tape);
         const rk_slot *slot = &slots[position++];
         const rk_slot *key = NULL;
         if (slot->tag == RK_KEY_STATIC_STR || slot->tag == RK_KEY_STR || slot->tag == RK_KEY_INT) {
             key = slot;
             if (key->tag == RK_KEY_STR) lua_pushlstring(L, rk_tape_string(L, tape, key), key->len);
-            if (position >= count) rk_raise(L, RK_ERR_ARGUMENTS, "argument tape ends early (%d slots)", (int)count);
+            if (position >= count) rk_raise_tape_end(L, tape);
             slot = &slots[position++];
         }
         if (!rk_push_scalar(L, tape, slot)) position = rk_push_table(L, tape, position, slot, depth + 1);

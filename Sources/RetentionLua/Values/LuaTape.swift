@@ -52,6 +52,11 @@ final class LuaTape {
 }
 
 /// Appends to a ``LuaTape`` through its state pointer.
+///
+/// The functions it calls out of line (`grow`, `growArena`, `appendString`) are marked
+/// `@_effects(releasenone)`, as they release no object (they only move raw memory); knowing it
+/// lets the compiler encode a value's strings where they lie instead of retaining each one
+/// around the call.
 @usableFromInline
 struct LuaTapeWriter {
     @usableFromInline let state: UnsafeMutablePointer<LuaTape.State>
