@@ -115,8 +115,9 @@ if let folder = option("--lua") {
     var pacerTime = Duration.zero
     var luaApplied = 0
     var luaRejected = 0
-    for first in stride(from: 0, to: events.count, by: 10_000) {
-        let turn = Array(events[first..<min(first + 10_000, events.count)])
+    let eventsPerTurn = 10_000
+    for first in stride(from: 0, to: events.count, by: eventsPerTurn) {
+        let turn = Array(events[first..<min(first + eventsPerTurn, events.count)])
         start = clock.now
         _ = replay(turn, into: &pacer)
         pacerTime += clock.now - start
