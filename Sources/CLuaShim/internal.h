@@ -137,8 +137,9 @@ bool rk_is_view_key(lua_State *L, int idx);
 /// __newindex of read-only tables: raises the error that says the table cannot be written (its
 /// upvalue, when present, names what the table is).
 int rk_readonly_newindex(lua_State *L);
-/// Protects the freshly built argument table at the top (a guard or a strict view).
-void rk_make_view(lua_State *L, bool is_array);
+/// Replaces the freshly built argument table at the top with a strict read-only view of it.
+/// (A guarded table gets the shared guard as its metatable instead: see rk_push_table.)
+void rk_make_strict_view(lua_State *L, bool is_array);
 /// Copies every entry of the base environment that the table at `idx` lacks into it.
 void rk_inherit_base(lua_State *L, int idx);
 /// Sets base[name] (the table at `base`) to a read-only proxy of the library table at `library`.

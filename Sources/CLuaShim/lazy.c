@@ -3,7 +3,7 @@
 // script first reads them. A segment that reads three fields then costs three lookups instead
 // of building every field and table, and collecting them afterwards.
 //
-// Such a table behaves as a guarded table (see rk_make_view): reading gives the tape's values,
+// Such a table behaves as a guarded table (see rk_push_table): reading gives the tape's values,
 // overwriting a field changes only this call's copy, adding a field raises. pairs, next, rawget
 // and results first make the missing fields, so nothing a script can observe differs, except
 // that a field set to nil reads its original value again. The tape lives only during its call:

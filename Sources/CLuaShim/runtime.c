@@ -187,9 +187,16 @@ static void rk_hook(lua_State *L, lua_Debug *ar) {
         rk_note_stop(rt, RK_STOP_BUDGET);
         rk_raise_stop(L, rt);
     }
-    if (rt->deadline_nanoseconds > 0 && rk_now() > rt->deadline_at) {
-        rk_note_stop(rt, RK_STOP_DEADLINE);
-        rk_raise_stop(L, rt);
+    if (rt->deadline_nanoseconds > 0) {
+        int64_t now = rk_now();
+        // The deadline runs from the first check, so a call that ends before it (a point rule
+        // takes a few dozen instructions) never reads the clock.
+        if (rt->deadline_at == 0) {
+            rt->deadline_at = now + rt->deadline_nanoseconds;
+        } else if (now > rt->deadline_at) {
+            rk_note_stop(rt, RK_STOP_DEADLINE);
+            rk_raise_stop(L, rt);
+        }
     }
     int64_t next = rt->budget_left < rt->check_interval ? rt->budget_left : rt->check_interval;
     // lua_sethook walks the whole call stack (to set traps), so only call it when the count
@@ -218,7 +225,7 @@ static void rk_arm_budget(rk_runtime *rt) {
     rt->budget_left = rt->budget_limit;
     rt->hook_count = (int32_t)(rt->budget_limit < rt->check_interval ? rt->budget_limit : rt->check_interval);
     if (rt->hook_count < 1) rt->hook_count = 1;
-    rt->deadline_at = rt->deadline_nanoseconds > 0 ? rk_now() + rt->deadline_nanoseconds : 0;
+    rt->deadline_at = 0; // set by the first check
     lua_sethook(rt->L, rk_hook, LUA_MASKCOUNT, rt->hook_count);
 }
 

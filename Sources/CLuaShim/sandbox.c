@@ -88,15 +88,8 @@ bool rk_is_view_key(lua_State *L, int idx) {
     return false;
 }
 
-void rk_make_view(lua_State *L, bool is_array) {
-    rk_runtime *rt = rk_runtime_of(L);
-    if (!rt->strict_arguments) {
-        // A guarded copy: the data stays in the table; the shared guard refuses new fields.
-        lua_rawgeti(L, LUA_REGISTRYINDEX, rt->guard_ref);
-        lua_setmetatable(L, -2);
-        return;
-    }
-    // A strict view: the data table becomes the metatable of a new empty table.
+void rk_make_strict_view(lua_State *L, bool is_array) {
+    // The data table becomes the metatable of a new empty table.
     int data = lua_gettop(L);
     lua_pushvalue(L, data);
     lua_setfield(L, data, "__index");

@@ -84,7 +84,8 @@ static size_t rk_push_table(lua_State *L, const rk_tape *tape, size_t position, 
     bool readonly = header->flags & RK_FLAG_READONLY;
     // A strict view keeps up to four metamethods beside the data; size for them up front.
     // A guarded table needs no room: its guard is a shared metatable.
-    bool strict = readonly && rk_runtime_of(L)->strict_arguments;
+    rk_runtime *rt = rk_runtime_of(L);
+    bool strict = readonly && rt->strict_arguments;
     lua_createtable(L, (int)array_count, (int)field_count + (strict ? 4 : 0));
     const rk_slot *slots = tape->slots;
     size_t count = tape->count;
@@ -113,7 +114,13 @@ static size_t rk_push_table(lua_State *L, const rk_tape *tape, size_t position, 
             lua_rawseti(L, -2, (lua_Integer)key->bits);
         }
     }
-    if (readonly) rk_make_view(L, array_count > 0);
+    if (strict) {
+        rk_make_strict_view(L, array_count > 0);
+    } else if (readonly) {
+        // A guarded table: the data stays in it; the shared guard refuses new fields.
+        lua_rawgeti(L, LUA_REGISTRYINDEX, rt->guard_ref);
+        lua_setmetatable(L, -2);
+    }
     return position;
 }
 

@@ -38,6 +38,22 @@ struct MarshallingTests {
         #expect(try runtime.callReturningAll(f, arguments: [.string(text)]) == [.string(text), .integer(Int64(text.utf8.count))])
     }
 
+    @Test("Strings of every short length arrive whole, several in one call, stored inline or on the heap")
+    func shortStrings() throws {
+        // The tape copies strings up to 16 bytes by words; each length takes its own path.
+        let runtime = try LuaRuntime()
+        let f = try loadFunction(runtime, "return { f = function(t) local out = {} for i, s in ipairs(t) do out[i] = s .. '|' .. #s end return out end }")
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789é日")
+        for length in 0...40 {
+            let inline = String((0..<length).map { alphabet[($0 * 7 + length) % alphabet.count] })
+            var heap = String(inline)
+            heap.reserveCapacity(64) // a native string even when short enough to be stored inline
+            let strings = [inline, heap, String(inline.reversed())]
+            let back = try runtime.call(f, .table(LuaTable(array: strings.map { .string($0) })))
+            #expect(back == .table(LuaTable(array: strings.map { .string("\($0)|\($0.utf8.count)") })), "length \(length)")
+        }
+    }
+
     @Test("Nested tables: arrays, fields, other integer keys")
     func nestedTables() throws {
         let runtime = try LuaRuntime()

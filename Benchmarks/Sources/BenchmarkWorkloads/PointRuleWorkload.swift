@@ -131,6 +131,9 @@ public enum PointRuleWorkload {
             lines.deallocate()
         }
 
+        /// Sets a count hook that does nothing (see `floor_set_count_hook`).
+        public func setCountHook() { floor_set_count_hook(state) }
+
         /// Calls the rule `count` times; returns the sum of the points.
         public func call(count: Int) -> Int64 {
             floor_call(state, &cOrder, Int64(count))

@@ -29,6 +29,13 @@ floor_state *floor_open(const char *source, const char *function) {
     return state;
 }
 
+static void floor_empty_hook(lua_State *L, lua_Debug *ar) {
+    (void)L;
+    (void)ar;
+}
+
+void floor_set_count_hook(floor_state *state) { lua_sethook(state->L, floor_empty_hook, LUA_MASKCOUNT, 1000); }
+
 void floor_close(floor_state *state) {
     lua_close(state->L);
     free(state);

@@ -6,7 +6,10 @@ import Foundation
 // medians, and the median of each round's ratio to the floor round just before it (paired, so
 // a machine whose speed drifts during the run moves both sides of each ratio alike).
 
-// `lua-call-ratio [ROUNDS] [--calls N] [--only floor|guarded|read-only]`: N calls a round
+// A fourth path, the floor with a count hook that does nothing, shows what the instruction
+// budget alone costs (stock Lua calls its hook code on every VM instruction once one is set).
+
+// `lua-call-ratio [ROUNDS] [--calls N] [--only floor|hooked-floor|guarded|read-only]`: N calls a round
 // (1,000,000 unless given); with --only, one round of that path alone and no ratio, for a
 // profiler (callgrind, perf) to see one path at a time.
 
@@ -19,6 +22,8 @@ let rounds = arguments.first.flatMap { Int($0) } ?? 7
 let only = option("--only")
 
 let floor = PointRuleWorkload.Floor()
+let hookedFloor = PointRuleWorkload.Floor()
+hookedFloor.setCountHook()
 let (runtime, earn) = try PointRuleWorkload.sandboxed(.guarded)
 let (strictRuntime, strictEarn) = try PointRuleWorkload.sandboxed(.readOnly)
 
@@ -36,10 +41,11 @@ if let only {
     let sum: Int64
     switch only {
     case "floor": sum = floor.call(count: callsPerRound)
+    case "hooked-floor": sum = hookedFloor.call(count: callsPerRound)
     case "guarded": sum = try PointRuleWorkload.callSandboxed(runtime, earn, count: callsPerRound)
     case "read-only": sum = try PointRuleWorkload.callSandboxed(strictRuntime, strictEarn, count: callsPerRound)
     default:
-        print("lua-call-ratio: --only takes floor, guarded or read-only, not '\(only)'")
+        print("lua-call-ratio: --only takes floor, hooked-floor, guarded or read-only, not '\(only)'")
         exit(2)
     }
     precondition(sum == PointRuleWorkload.expectedPoints * Int64(callsPerRound), "wrong result: \(sum)")
@@ -47,16 +53,19 @@ if let only {
     exit(0)
 }
 
-// Warm up the three paths.
+// Warm up the four paths.
 _ = floor.call(count: 100_000)
+_ = hookedFloor.call(count: 100_000)
 _ = try PointRuleWorkload.callSandboxed(runtime, earn, count: 100_000)
 _ = try PointRuleWorkload.callSandboxed(strictRuntime, strictEarn, count: 100_000)
 
 var floorTimes: [Double] = []
+var hookedTimes: [Double] = []
 var sandboxTimes: [Double] = []
 var strictTimes: [Double] = []
 for _ in 0..<rounds {
     floorTimes.append(nanosecondsPerCall { floor.call(count: callsPerRound) })
+    hookedTimes.append(nanosecondsPerCall { hookedFloor.call(count: callsPerRound) })
     sandboxTimes.append(try nanosecondsPerCall { try PointRuleWorkload.callSandboxed(runtime, earn, count: callsPerRound) })
     strictTimes.append(try nanosecondsPerCall { try PointRuleWorkload.callSandboxed(strictRuntime, strictEarn, count: callsPerRound) })
 }
@@ -72,6 +81,7 @@ print("  path                                         best ns/call   median   ra
     print("  " + name.padding(toLength: 43, withPad: " ", startingAt: 0) + figures)
 }
 row("C floor (plain lua_pcall)", floorTimes)
+row("C floor with an empty count hook", hookedTimes)
 row("RetentionLua, guarded arguments (default)", sandboxTimes)
 row("RetentionLua, read-only views", strictTimes)
 print(String(format: "  runtime memory after the run   %d KiB", runtime.memoryInUse / 1024))

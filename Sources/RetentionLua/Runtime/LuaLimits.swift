@@ -15,7 +15,9 @@ public struct LuaLimits: Sendable, Hashable {
     public var instructionsPerCall: Int64
     /// Bytes one runtime (its Lua state, with every plugin loaded in it) may hold.
     public var memoryBytes: Int
-    /// Wall-clock time one call may take, or `nil` for none.
+    /// Wall-clock time one call may take, or `nil` for none. It is counted from the call's
+    /// first budget check (after ``checkInterval`` instructions), so calls that end sooner never
+    /// read the clock.
     public var deadline: Duration?
     /// Instructions between two budget checks; the deadline is checked at the same points.
     public var checkInterval: Int32

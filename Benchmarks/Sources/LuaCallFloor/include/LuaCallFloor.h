@@ -34,6 +34,10 @@ typedef struct floor_state floor_state;
 /// A plain state with the standard libraries and `source` loaded; `function` is the field of
 /// the table the chunk returns. NULL on failure.
 floor_state *floor_open(const char *source, const char *function);
+/// Installs a count hook that does nothing, every 1,000 instructions as RetentionLua's budget
+/// checks: what the budget alone costs, since stock Lua calls into its hook code on every VM
+/// instruction once a count hook is set.
+void floor_set_count_hook(floor_state *state);
 void floor_close(floor_state *state);
 
 /// Calls the function `count` times, each time with a fresh order table built from `order`;
