@@ -226,6 +226,9 @@ static void rk_emit_table(lua_State *L, rk_buffer *buffer, int idx, int depth) {
     lua_pop(L, 1);
     buffer->slots[header].len = (uint32_t)sequence;
     buffer->slots[header].bits = fields;
+    // The span (as on argument tapes) lets the reader step over the table at once.
+    size_t span = buffer->count - header;
+    buffer->slots[header].span = span <= UINT16_MAX ? (uint16_t)span : 0;
 }
 
 void rk_tape_emit(lua_State *L, rk_buffer *buffer, int idx, int depth) {

@@ -154,6 +154,35 @@ struct PluginContractTests {
         #expect(try order("2", "2025-01-03").decisions?.tierChanges.map(\.reason) == ["two orders"])
     }
 
+    @Test("Results are read in place: fields beside a table too long to step over at once read right, and unknown ones are named")
+    func longTablesInResults() throws {
+        // 70,000 entries is more than a table header on the results tape can record the span of,
+        // so reading the fields after it walks through it.
+        let plugins = try Self.load([
+            "tiers.lua": #"""
+                local filler = {}
+                for i = 1, 70000 do filler[i] = i end
+                return { name = "tiers", api = 1, tiers = {"silver", "gold"},
+                  tier = function(c)
+                    if c.order_count >= 2 then return { tier = "gold", aaa = filler, zzz = 1 } end
+                    return { tier = "silver", progress = { measure = "points", filler = filler, current = 7, to_next_tier = 3,
+                                                           next_tier = "gold", more = { filler, filler } } }
+                  end }
+                """#,
+        ])
+        var engine = Engine(program: Program(), rules: try plugins.ruleSet().rules)
+        _ = engine.apply(try EventParser.parse(#"{"id": "c", "type": "customer_created", "at": "2025-01-01T00:00:00Z", "customer": {"id": "ana"}}"#))
+        func order(_ id: String) throws -> EventOutcome {
+            engine.apply(try EventParser.parse(#"{"id": "o\#(id)", "type": "order_placed", "at": "2025-01-0\#(id)T00:00:00Z", "order": {"id": "\#(id)", "customer_id": "ana", "currency": "USD", "total": "10.00", "lines": [{"sku": "A", "quantity": 1, "unit_price": "10.00"}]}}"#))
+        }
+        #expect(try order("2").decisions != nil)
+        #expect(engine.view(of: "ana")?.tier == "silver")
+        let progress = try #require(engine.view(of: "ana")?.tierProgress)
+        #expect(progress == TierProgress(measure: .pointsEarned, current: 7, nextTier: "gold", toNextTier: 3, toKeepTier: nil))
+        guard case .rejected(let second) = try order("3") else { Issue.record("the second order was applied"); return }
+        #expect(second.message.contains("tiers.lua (plugin tiers, hook tier): aaa: unknown field"), "\(second)")
+    }
+
     @Test("A trigger may name its cause and compensation points; a bad one names the field")
     func triggerCauseAndCompensation() throws {
         let plugins = try Self.load([

@@ -1,7 +1,8 @@
 import RetentionKit
 
-/// Checks what hooks return and turns it into the engine's values. Every check names the field
-/// in Lua terms ("[2].points") and says what was expected.
+/// Checks what hooks return and turns it into the engine's values, reading each result where
+/// it lies on the results tape (no dictionary is built for a result table). Every check names
+/// the field in Lua terms ("[2].points") and says what was expected.
 enum HookResults {
     /// A result that does not fit the contract.
     struct Bad: Error {
@@ -15,21 +16,20 @@ enum HookResults {
     /// The longest a reason may be.
     static let maximumReasonLength = 200
 
-    static let awardFields: Set<String> = ["points", "reason", "pending_days", "lines", "campaign"]
-    static let campaignFields: Set<String> = ["campaign", "reason", "cause", "compensation_points"]
-    static let tierFields: Set<String> = ["tier", "reason", "progress"]
+    static let awardFields: [StaticString] = ["points", "reason", "pending_days", "lines", "campaign"]
+    static let campaignFields: [StaticString] = ["campaign", "reason", "cause", "compensation_points"]
+    static let tierFields: [StaticString] = ["tier", "reason", "progress"]
 
-    /// The first field of `table` (in name order) that `known` does not hold, if any. The
-    /// common case, no such field, is checked without building a list.
-    private static func unknownField(in table: LuaTable, known: Set<String>) -> String? {
-        guard table.fields.keys.contains(where: { !known.contains($0) }) else { return nil }
-        return table.fields.keys.filter { !known.contains($0) }.sorted().first
+    /// The first field of `table` (in name order) that `known` does not hold, if any.
+    private static func unknownField(in table: TapeTable, known: [StaticString]) -> String? {
+        table.names(notIn: known).first
     }
 
     /// `earn`'s result: a list of awards, nil for none, or a string saying why there are none
     /// (the note `retention-host explain` shows).
-    static func decision(_ value: LuaValue, orderLines: Int?) throws(Bad) -> RuleDecision {
-        guard case .string(let note) = value else { return RuleDecision(awards: try awards(value, orderLines: orderLines)) }
+    static func decision(_ value: TapeValue, orderLines: Int?) throws(Bad) -> RuleDecision {
+        guard case .string(let text) = value else { return RuleDecision(awards: try awards(value, orderLines: orderLines)) }
+        let note = text.string
         guard !note.isEmpty, note.count <= maximumReasonLength else {
             throw Bad(field: nil, message: "expected a non-empty note of at most \(maximumReasonLength) characters, got \(describe(value))",
                       hint: "return a short sentence saying why nothing is earned (\"a review of MUG was rewarded already\"), or nil")
@@ -38,42 +38,41 @@ enum HookResults {
     }
 
     /// A list of awards (or nil for none).
-    private static func awards(_ value: LuaValue, orderLines: Int?) throws(Bad) -> [Award] {
-        let list = try list(value, what: "a list of awards, nil or a note", example: "return { { points = 10, reason = \"purchase\" } }")
+    private static func awards(_ value: TapeValue, orderLines: Int?) throws(Bad) -> [Award] {
+        guard let list = try list(value, what: "a list of awards, nil or a note", example: "return { { points = 10, reason = \"purchase\" } }") else { return [] }
         var awards: [Award] = []
-        awards.reserveCapacity(list.count)
-        for (index, item) in list.enumerated() {
+        awards.reserveCapacity(list.arrayCount)
+        try list.forEachElement { (index, item) throws(Bad) in
             func place() -> String { "[\(index + 1)]" }
-            guard let table = item.tableValue, table.array.isEmpty, table.integerKeys.isEmpty else {
+            guard case .table(let table) = item, table.hasOnlyNames else {
                 throw Bad(field: place(), message: "expected an award table, got \(describe(item))",
                           hint: "each award is a table: { points = 10, reason = \"purchase\" }")
             }
             if let unknown = unknownField(in: table, known: awardFields) {
                 throw Bad(field: "\(place()).\(unknown)", message: "unknown field",
-                          hint: "an award may hold \(awardFields.sorted().joined(separator: ", ")); check the spelling")
+                          hint: "an award may hold \(awardFields.map { "\($0)" }.sorted().joined(separator: ", ")); check the spelling")
             }
-            let points = try integer(table.fields["points"], field: "\(place()).points", in: 1...maximumAwardPoints,
+            let points = try integer(table.field("points"), field: "\(place()).points", in: 1...maximumAwardPoints,
                                      hint: "award a whole, positive number of points (use // for integer division); leave out awards of 0")
-            guard case .string(let reason) = table.fields["reason"] ?? .nil, !reason.isEmpty,
-                  reason.count <= maximumReasonLength else {
-                throw Bad(field: "\(place()).reason", message: "expected a non-empty string of at most \(maximumReasonLength) characters, got \(describe(table.fields["reason"] ?? .nil))",
+            guard let reason = text(table.field("reason")), !reason.isEmpty, reason.count <= maximumReasonLength else {
+                throw Bad(field: "\(place()).reason", message: "expected a non-empty string of at most \(maximumReasonLength) characters, got \(describe(table.field("reason") ?? .nil))",
                           hint: "say why, in words a customer understands: reason = \"purchase\"")
             }
             var pendingDays: Int?
-            if let days = table.fields["pending_days"] {
+            if let days = table.field("pending_days") {
                 pendingDays = Int(try integer(days, field: "\(place()).pending_days", in: 0...3_650,
                                               hint: "give the days the points stay pending, or leave it out for the program's default"))
             }
             var campaign: String?
-            if let name = table.fields["campaign"] {
-                guard case .string(let text) = name, !text.isEmpty else {
+            if let name = table.field("campaign") {
+                guard let text = text(name), !text.isEmpty else {
                     throw Bad(field: "\(place()).campaign", message: "expected a campaign name, got \(describe(name))",
                               hint: "name the campaign whose budget pays for the award")
                 }
                 campaign = text
             }
             var perLine: [Int: Int64] = [:]
-            if let lines = table.fields["lines"] {
+            if let lines = table.field("lines") {
                 perLine = try lineShares(lines, field: "\(place()).lines", points: points, orderLines: orderLines)
             }
             awards.append(Award(points: Points(points), reason: reason, pendingDays: pendingDays, perLine: perLine, campaign: campaign))
@@ -83,18 +82,18 @@ enum HookResults {
 
     /// An award's `lines`: the points each order line earned, one entry per line, adding up to
     /// the award.
-    private static func lineShares(_ value: LuaValue, field: @autoclosure () -> String, points: Int64, orderLines: Int?) throws(Bad) -> [Int: Int64] {
+    private static func lineShares(_ value: TapeValue, field: @autoclosure () -> String, points: Int64, orderLines: Int?) throws(Bad) -> [Int: Int64] {
         guard let orderLines else {
             throw Bad(field: field(), message: "only awards on an order_placed event can split points by line",
                       hint: "leave `lines` out of awards for other events")
         }
-        guard let table = value.tableValue, table.fields.isEmpty, table.integerKeys.isEmpty, table.array.count == orderLines else {
+        guard case .table(let table) = value, table.fieldCount == 0, table.arrayCount == orderLines else {
             throw Bad(field: field(), message: "expected a list of \(orderLines) integers (one per order line), got \(describe(value))",
                       hint: "give the points each line earned, in the order of event.order.lines (retention.share splits a total)")
         }
         var shares: [Int: Int64] = [:]
         var sum: Int64 = 0
-        for (index, share) in table.array.enumerated() {
+        try table.forEachElement { (index, share) throws(Bad) in
             let points = try integer(share, field: "\(field())[\(index + 1)]", in: 0...maximumAwardPoints,
                                      hint: "each line's share is a whole number of points, 0 or more")
             if points > 0 { shares[index] = points }
@@ -108,7 +107,7 @@ enum HookResults {
     }
 
     /// `tier`'s result: a tier name, nil for none, or { tier = ..., reason = ..., progress = ... }.
-    static func tier(_ value: LuaValue, tiers: [String], policy: String) throws(Bad) -> TierAssessment {
+    static func tier(_ value: TapeValue, tiers: [String], policy: String) throws(Bad) -> TierAssessment {
         var name: String?
         var reason: String?
         var progress: TierProgress?
@@ -116,22 +115,22 @@ enum HookResults {
         case .nil:
             break
         case .string(let text):
-            name = text
-        case .table(let table) where table.array.isEmpty && table.integerKeys.isEmpty:
+            name = text.string
+        case .table(let table) where table.hasOnlyNames:
             if let unknown = unknownField(in: table, known: tierFields) {
                 throw Bad(field: unknown, message: "unknown field", hint: "return { tier = \"gold\", reason = \"...\", progress = {...} }")
             }
-            switch table.fields["tier"] ?? .nil {
+            switch table.field("tier") ?? .nil {
             case .nil: break
-            case .string(let text): name = text
+            case .string(let text): name = text.string
             case let other: throw Bad(field: "tier", message: "expected a tier name, got \(describe(other))", hint: "return one of the plugin's `tiers`, or nil")
             }
-            switch table.fields["reason"] ?? .nil {
+            switch table.field("reason") ?? .nil {
             case .nil: break
-            case .string(let text): reason = text
+            case .string(let text): reason = text.string
             case let other: throw Bad(field: "reason", message: "expected a string, got \(describe(other))", hint: "say why, in words")
             }
-            if let data = table.fields["progress"] { progress = try tierProgress(data) }
+            if let data = table.field("progress") { progress = try tierProgress(data) }
         default:
             throw Bad(field: nil, message: "expected a tier name, nil or a table, got \(describe(value))",
                       hint: "return one of the plugin's `tiers`, or nil for none")
@@ -144,15 +143,15 @@ enum HookResults {
         return TierAssessment(tier: name, reason: reason, progress: progress)
     }
 
-    private static func tierProgress(_ value: LuaValue) throws(Bad) -> TierProgress {
-        guard let table = value.tableValue else {
+    private static func tierProgress(_ value: TapeValue) throws(Bad) -> TierProgress {
+        guard case .table(let table) = value else {
             throw Bad(field: "progress", message: "expected a table, got \(describe(value))",
                       hint: "progress = { measure = \"spend\", currency = \"USD\", current = 12000, next_tier = \"gold\", to_next_tier = 3000 }")
         }
         let measure: TierMeasure
-        switch table.fields["measure"]?.stringValue {
+        switch text(table.field("measure")) {
         case "spend":
-            guard let code = table.fields["currency"]?.stringValue, let currency = try? Currency(code: code) else {
+            guard let code = text(table.field("currency")), let currency = try? Currency(code: code) else {
                 throw Bad(field: "progress.currency", message: "a spend measure needs a known ISO 4217 currency", hint: "currency = \"USD\"")
             }
             measure = .spend(currency)
@@ -161,19 +160,19 @@ enum HookResults {
         default:
             throw Bad(field: "progress.measure", message: "expected \"spend\", \"points\" or \"orders\"", hint: "say what the tiers measure")
         }
-        func optional(_ key: String) throws(Bad) -> Int64? {
-            guard let value = table.fields[key] else { return nil }
+        func optional(_ key: StaticString) throws(Bad) -> Int64? {
+            guard let value = table.field(key) else { return nil }
             return try integer(value, field: "progress.\(key)", in: Int64.min...Int64.max, hint: "give a whole number")
         }
         guard let current = try optional("current") else {
             throw Bad(field: "progress.current", message: "missing", hint: "give the customer's figure")
         }
-        return TierProgress(measure: measure, current: current, nextTier: table.fields["next_tier"]?.stringValue,
+        return TierProgress(measure: measure, current: current, nextTier: text(table.field("next_tier")),
                             toNextTier: try optional("to_next_tier"), toKeepTier: try optional("to_keep_tier"))
     }
 
     /// A segment's result: a boolean.
-    static func membership(_ value: LuaValue) throws(Bad) -> Bool {
+    static func membership(_ value: TapeValue) throws(Bad) -> Bool {
         guard case .boolean(let member) = value else {
             throw Bad(field: nil, message: "expected true or false, got \(describe(value))",
                       hint: "return a boolean (`return x ~= nil and x > 90`, not `return x`)")
@@ -182,12 +181,12 @@ enum HookResults {
     }
 
     /// `triggers`' result: a list of { campaign = ..., reason = ..., cause = ...?, compensation_points = ...? }.
-    static func campaigns(_ value: LuaValue) throws(Bad) -> [CampaignRequest] {
-        let list = try list(value, what: "a list of campaigns", example: "return { { campaign = \"win_back\", reason = \"...\" } }")
+    static func campaigns(_ value: TapeValue) throws(Bad) -> [CampaignRequest] {
+        guard let list = try list(value, what: "a list of campaigns", example: "return { { campaign = \"win_back\", reason = \"...\" } }") else { return [] }
         var requests: [CampaignRequest] = []
-        for (index, item) in list.enumerated() {
+        try list.forEachElement { (index, item) throws(Bad) in
             func place() -> String { "[\(index + 1)]" }
-            guard let table = item.tableValue, table.array.isEmpty, table.integerKeys.isEmpty else {
+            guard case .table(let table) = item, table.hasOnlyNames else {
                 throw Bad(field: place(), message: "expected a campaign table, got \(describe(item))",
                           hint: "each entry is { campaign = \"win_back\", reason = \"...\" }")
             }
@@ -195,24 +194,24 @@ enum HookResults {
                 throw Bad(field: "\(place()).\(unknown)", message: "unknown field",
                           hint: "a campaign request holds campaign, reason, and optionally cause and compensation_points")
             }
-            guard case .string(let campaign) = table.fields["campaign"] ?? .nil, !campaign.isEmpty else {
-                throw Bad(field: "\(place()).campaign", message: "expected a campaign name, got \(describe(table.fields["campaign"] ?? .nil))",
+            guard let campaign = text(table.field("campaign")), !campaign.isEmpty else {
+                throw Bad(field: "\(place()).campaign", message: "expected a campaign name, got \(describe(table.field("campaign") ?? .nil))",
                           hint: "name the campaign to start")
             }
-            guard case .string(let reason) = table.fields["reason"] ?? .nil, !reason.isEmpty, reason.count <= maximumReasonLength else {
-                throw Bad(field: "\(place()).reason", message: "expected a non-empty string of at most \(maximumReasonLength) characters, got \(describe(table.fields["reason"] ?? .nil))",
+            guard let reason = text(table.field("reason")), !reason.isEmpty, reason.count <= maximumReasonLength else {
+                throw Bad(field: "\(place()).reason", message: "expected a non-empty string of at most \(maximumReasonLength) characters, got \(describe(table.field("reason") ?? .nil))",
                           hint: "say why, in words the campaign team reads")
             }
             var cause: String? = nil
-            switch table.fields["cause"] ?? .nil {
+            switch table.field("cause") ?? .nil {
             case .nil: break
-            case .string(let text) where !text.isEmpty && text.count <= maximumReasonLength: cause = text
+            case .string(let bytes) where !bytes.string.isEmpty && bytes.string.count <= maximumReasonLength: cause = bytes.string
             case let other:
                 throw Bad(field: "\(place()).cause", message: "expected a non-empty string, got \(describe(other))",
                           hint: "name what the campaign answers (\"order:1001\"); it starts once per cause")
             }
             var compensation: Int64 = 0
-            switch table.fields["compensation_points"] ?? .nil {
+            switch table.field("compensation_points") ?? .nil {
             case .nil: break
             case .integer(let points) where points > 0 && points <= maximumAwardPoints: compensation = points
             case let other:
@@ -226,16 +225,17 @@ enum HookResults {
 
     // MARK: Helpers
 
-    private static func list(_ value: LuaValue, what: String, example: String) throws(Bad) -> [LuaValue] {
+    /// A list: nil for none, or a table with a sequence only.
+    private static func list(_ value: TapeValue, what: String, example: String) throws(Bad) -> TapeTable? {
         switch value {
-        case .nil: return []
-        case .table(let table) where table.fields.isEmpty && table.integerKeys.isEmpty: return table.array
+        case .nil: return nil
+        case .table(let table) where table.fieldCount == 0: return table
         default: throw Bad(field: nil, message: "expected \(what), got \(describe(value))", hint: "return a list, even of one: \(example)")
         }
     }
 
     /// `field` is put into words only for an error.
-    private static func integer(_ value: LuaValue?, field: @autoclosure () -> String, in range: ClosedRange<Int64>, hint: String) throws(Bad) -> Int64 {
+    private static func integer(_ value: TapeValue?, field: @autoclosure () -> String, in range: ClosedRange<Int64>, hint: String) throws(Bad) -> Int64 {
         switch value ?? .nil {
         case .integer(let number) where range.contains(number):
             return number
@@ -246,14 +246,20 @@ enum HookResults {
         }
     }
 
+    /// The text of a string value; nil for any other value or none.
+    private static func text(_ value: TapeValue?) -> String? {
+        guard case .string(let text) = value else { return nil }
+        return text.string
+    }
+
     /// "the float 2.5", "a string \"x\"", "nil", "a table".
-    static func describe(_ value: LuaValue) -> String {
+    static func describe(_ value: TapeValue) -> String {
         switch value {
         case .nil: "nil"
         case .boolean(let flag): "the boolean \(flag)"
         case .integer(let number): "the integer \(number)"
         case .number(let number): "the float \(number)"
-        case .string(let text): "the string \"\(text.prefix(40))\""
+        case .string(let text): "the string \"\(text.string.prefix(40))\""
         case .table: "a table"
         }
     }

@@ -20,8 +20,7 @@ struct LuaEarningRule: EarningRule {
         // An event the plugin says it does not answer earns nothing, as a call returning nil
         // would (the engine does not ask; this is for callers that ask a rule directly).
         if let answers, !answers.contains(event.type) { return RuleDecision(awards: [], note: LuaPlugins.notAskedNote) }
-        var orderLines: Int?
-        if case .orderPlaced(let order) = event.payload { orderLines = order.lines.count }
+        let orderLines: Int? = if case .orderPlaced(let order) = event.payload { order.lines.count } else { nil }
         return try host.call(hook, seed: event.id) { arguments in
             arguments.appendEvent(event, program: program)
             host.appendCustomer(customer, to: &arguments)

@@ -84,49 +84,48 @@ final class PluginHost: Sendable {
         arguments.appendCustomer(view, qualification: view.qualification == program.qualification ? qualificationText : nil)
     }
 
+    /// What a hook call came to: its checked result, a bad result, or a failed call.
+    private enum Outcome<Checked: Sendable>: Sendable {
+        case checked(Checked)
+        /// A bad result, from the hook at `hook` of those called (0 for one).
+        case bad(HookResults.Bad, hook: Int)
+        case failed(LuaError)
+    }
+
     /// Calls a hook with the arguments `build` appends, seeding `math.random` from `seed`
-    /// (the event's id); a failure names the plugin and hook.
-    func call(_ hook: Hook, seed: String, arguments build: @Sendable (inout LuaArguments) -> Void) throws(PluginError) -> LuaValue {
+    /// (the event's id), and checks its result with `check` where it lies on the results tape;
+    /// a failure names the plugin and hook, a bad result also the field.
+    func call<Checked: Sendable>(
+        _ hook: Hook, seed: String, arguments build: @Sendable (inout LuaArguments) -> Void,
+        checkedBy check: @Sendable (TapeValue) throws(HookResults.Bad) -> Checked
+    ) throws(PluginError) -> Checked {
         let seed = Partition.fnv1a(seed)
-        let result = state.withLock { state -> Result<LuaValue, LuaError> in
-            let function = hook.function
+        let outcome = state.withLock { state -> Outcome<Checked> in
             let clock = ContinuousClock()
             let start = state.profile == nil ? nil : clock.now
-            let result: Result<LuaValue, LuaError>
-            do throws(LuaError) {
-                result = .success(try state.runtime.call(function, seed: seed, arguments: build))
-            } catch {
-                result = .failure(error)
-            }
+            let outcome = Self.outcome(of: { () throws(LuaError) in try state.runtime.callInPlace(hook.function, seed: seed, arguments: build) },
+                                       checkedBy: check)
             if let start {
                 let elapsed = clock.now - start
-                let failed = if case .failure = result { true } else { false }
+                let failed = if case .checked = outcome { false } else { true }
                 state.profile?[hook, default: HookProfile(plugin: manifests[hook.plugin].name, hook: hook.path)]
                     .record(instructions: state.runtime.lastInstructionCount, duration: elapsed, failed: failed)
             }
-            return result
+            return outcome
         }
-        switch result {
-        case .success(let value): return value
-        case .failure(let error): throw PluginError(error, code: .hookFailed, plugin: manifests[hook.plugin].name, hook: hook.path)
+        switch outcome {
+        case .checked(let answer): return answer
+        case .bad(let bad, _): throw error(bad, of: hook)
+        case .failed(let failure): throw PluginError(failure, code: .hookFailed, plugin: manifests[hook.plugin].name, hook: hook.path)
         }
-    }
-
-    /// Calls a hook and checks its result with `check`; a bad result is an error naming the
-    /// plugin, the hook and the field.
-    func call<Checked>(
-        _ hook: Hook, seed: String, arguments build: @Sendable (inout LuaArguments) -> Void,
-        checkedBy check: (LuaValue) throws(HookResults.Bad) -> Checked
-    ) throws(PluginError) -> Checked {
-        try checked(try call(hook, seed: seed, arguments: build), of: hook, by: check)
     }
 
     /// Calls several hooks with the same arguments in one step into Lua (each with tables, a
     /// budget and a seed of its own, as separate calls would) and checks each result with
     /// `check`. When profiling, the hooks are called one by one, so each one's cost is its own.
-    func callEach<Checked>(
+    func callEach<Checked: Sendable>(
         _ hooks: [Hook], seed: String, arguments build: @Sendable (inout LuaArguments) -> Void,
-        checkedBy check: (LuaValue) throws(HookResults.Bad) -> Checked
+        checkedBy check: @Sendable (TapeValue) throws(HookResults.Bad) -> Checked
     ) throws(PluginError) -> [Checked] {
         if profiling || hooks.count == 1 {
             var answers: [Checked] = []
@@ -134,36 +133,57 @@ final class PluginHost: Sendable {
             return answers
         }
         let numericSeed = Partition.fnv1a(seed)
-        let result = state.withLock { state -> Result<[LuaValue], LuaError> in
-            let functions = hooks.map(\.function)
+        let outcome = state.withLock { state -> Outcome<[Checked]> in
+            let values: [TapeValue]
             do throws(LuaError) {
-                return .success(try state.runtime.callEach(functions, seed: numericSeed, arguments: build))
+                values = try state.runtime.callEachInPlace(hooks.map(\.function), seed: numericSeed, arguments: build)
             } catch {
-                return .failure(error)
+                return .failed(error)
             }
-        }
-        switch result {
-        case .success(let values):
             var answers: [Checked] = []
             answers.reserveCapacity(values.count)
-            for (hook, value) in zip(hooks, values) { answers.append(try checked(value, of: hook, by: check)) }
+            for (index, value) in values.enumerated() {
+                do throws(HookResults.Bad) {
+                    answers.append(try check(value))
+                } catch {
+                    return .bad(error, hook: index)
+                }
+            }
+            return .checked(answers)
+        }
+        switch outcome {
+        case .checked(let answers):
             return answers
-        case .failure(let error):
+        case .bad(let bad, let index):
+            throw error(bad, of: hooks[index])
+        case .failed(let error):
             let failing = hooks.first { $0.path == error.function } ?? hooks[0]
             throw PluginError(error, code: .hookFailed, plugin: manifests[failing.plugin].name, hook: failing.path)
         }
     }
 
-    private func checked<Checked>(
-        _ value: LuaValue, of hook: Hook, by check: (LuaValue) throws(HookResults.Bad) -> Checked
-    ) throws(PluginError) -> Checked {
-        do {
-            return try check(value)
+    /// Runs `call` and checks its result, while the results tape holds it.
+    private static func outcome<Checked>(
+        of call: () throws(LuaError) -> TapeValue, checkedBy check: (TapeValue) throws(HookResults.Bad) -> Checked
+    ) -> Outcome<Checked> {
+        let value: TapeValue
+        do throws(LuaError) {
+            value = try call()
         } catch {
-            let manifest = manifests[hook.plugin]
-            throw PluginError(code: .badResult, file: manifest.file, plugin: manifest.name, hook: hook.path, field: error.field,
-                              message: error.message, hint: error.hint)
+            return .failed(error)
         }
+        do throws(HookResults.Bad) {
+            return .checked(try check(value))
+        } catch {
+            return .bad(error, hook: 0)
+        }
+    }
+
+    /// The error for a bad result of `hook`: the plugin, the hook and the field.
+    private func error(_ bad: HookResults.Bad, of hook: Hook) -> PluginError {
+        let manifest = manifests[hook.plugin]
+        return PluginError(code: .badResult, file: manifest.file, plugin: manifest.name, hook: hook.path, field: bad.field,
+                           message: bad.message, hint: bad.hint)
     }
 
     /// What each hook has cost so far (empty unless profiling was asked for).

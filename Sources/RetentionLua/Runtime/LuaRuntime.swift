@@ -206,6 +206,15 @@ public final class LuaRuntime {
         _ functions: [LuaFunction], seed: UInt64 = 0, arguments build: (inout LuaArguments) -> Void
     ) throws(LuaError) -> [LuaValue] {
         guard !functions.isEmpty else { return [] }
+        try callEachRunning(functions, seed: seed, arguments: build)
+        return allResults()
+    }
+
+    /// Runs ``callEach(_:seed:arguments:)``'s call, leaving the results on the results tape.
+    private func callEachRunning(
+        _ functions: [LuaFunction], seed: UInt64, arguments build: (inout LuaArguments) -> Void
+    ) throws(LuaError) {
+        guard !functions.isEmpty else { return }
         var arguments = LuaArguments(tape: prepareArguments())
         build(&arguments)
         for function in functions { checkOwnership(function.plugin) }
@@ -218,10 +227,42 @@ public final class LuaRuntime {
         isCalling = false
         let failing = functions[min(Int(failed), functions.count - 1)]
         try check(status, plugin: failing.plugin.name, function: failing.path)
-        return allResults()
     }
 
     /// Every value the last call returned.
+    /// Calls a function and returns its first result where it lies on the results tape, for
+    /// readers that check a result field by field without copying it out. The value is valid
+    /// until the runtime's next call.
+    func callInPlace(
+        _ function: LuaFunction, seed: UInt64, arguments build: (inout LuaArguments) -> Void
+    ) throws(LuaError) -> TapeValue {
+        var arguments = LuaArguments(tape: prepareArguments())
+        build(&arguments)
+        try run(function, count: arguments.count, seed: seed)
+        var resultCount: UInt32 = 0
+        let tape = rk_results(state, &resultCount)
+        return resultCount == 0 ? .nil : TapeValue(tape, at: 0)
+    }
+
+    /// ``callEach(_:seed:arguments:)`` with each function's result where it lies on the results
+    /// tape (see ``callInPlace(_:seed:arguments:)``).
+    func callEachInPlace(
+        _ functions: [LuaFunction], seed: UInt64, arguments build: (inout LuaArguments) -> Void
+    ) throws(LuaError) -> [TapeValue] {
+        guard !functions.isEmpty else { return [] }
+        try callEachRunning(functions, seed: seed, arguments: build)
+        var resultCount: UInt32 = 0
+        let tape = rk_results(state, &resultCount)
+        var values: [TapeValue] = []
+        values.reserveCapacity(Int(resultCount))
+        var position = 0
+        for _ in 0..<resultCount {
+            values.append(TapeValue(tape, at: position))
+            position = TapeValue.end(of: position, in: tape)
+        }
+        return values
+    }
+
     private func allResults() -> [LuaValue] {
         var resultCount: UInt32 = 0
         var reader = LuaTapeReader(rk_results(state, &resultCount))
