@@ -30,11 +30,18 @@ enum TapeValue {
 
     /// The position after the value at `position`: the next slot for a scalar; for a table, at
     /// once when its header records its span, else past each entry.
+    @inline(__always)
     static func end(of position: Int, in tape: rk_tape) -> Int {
         precondition(position < tape.count, "result tape ended early")
         let slot = tape.slots[position]
         guard slot.tag == UInt8(RK_TABLE.rawValue) else { return position + 1 }
         if slot.span != 0 { return position + Int(slot.span) }
+        return walkedEnd(of: position, in: tape)
+    }
+
+    /// The position after the table at `position`, found by stepping over each entry.
+    private static func walkedEnd(of position: Int, in tape: rk_tape) -> Int {
+        let slot = tape.slots[position]
         var next = position + 1
         for _ in 0..<Int(slot.len) { next = end(of: next, in: tape) }
         for _ in 0..<Int(slot.bits) { next = end(of: next + 1, in: tape) }
@@ -114,7 +121,7 @@ struct TapeTable {
         for _ in 0..<fieldCount {
             precondition(position + 1 < tape.count, "result tape ended early")
             let key = tape.slots[position]
-            if key.tag == UInt8(RK_KEY_STR.rawValue), TapeString(tape, key).isEqual(to: name) {
+            if key.tag == UInt8(RK_KEY_STR.rawValue), key.len == name.utf8CodeUnitCount, TapeString(tape, key).isEqual(to: name) {
                 return TapeValue(tape, at: position + 1)
             }
             position = TapeValue.end(of: position + 1, in: tape)
