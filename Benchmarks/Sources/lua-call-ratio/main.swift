@@ -3,8 +3,8 @@ import Foundation
 
 // Calls the same point rule through RetentionLua and through the C floor, alternating rounds in
 // one process, and prints ns per call for each and their ratio: of the best rounds, of the
-// medians, and the median of each round's ratio to the floor round just before it (paired, so
-// a machine whose speed drifts during the run moves both sides of each ratio alike).
+// medians, and the median of each round's ratio to the floor round that began the same turn
+// (paired, so a machine whose speed drifts during the run moves both sides of each ratio alike).
 
 // A fourth path, the floor with a count hook that does nothing, shows what the instruction
 // budget alone costs (stock Lua calls its hook code on every VM instruction once one is set).

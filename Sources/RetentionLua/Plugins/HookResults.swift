@@ -203,10 +203,11 @@ enum HookResults {
                           hint: "say why, in words the campaign team reads")
             }
             var cause: String? = nil
-            switch table.field("cause") ?? .nil {
-            case .nil: break
-            case .string(let bytes) where !bytes.string.isEmpty && bytes.string.count <= maximumReasonLength: cause = bytes.string
-            case let other:
+            let causeValue = table.field("cause") ?? .nil
+            switch (causeValue, text(causeValue)) {
+            case (.nil, _): break
+            case (_, let text?) where !text.isEmpty && text.count <= maximumReasonLength: cause = text
+            case (let other, _):
                 throw Bad(field: "\(place()).cause", message: "expected a non-empty string, got \(describe(other))",
                           hint: "name what the campaign answers (\"order:1001\"); it starts once per cause")
             }

@@ -103,8 +103,18 @@ final class PluginHost: Sendable {
         let outcome = state.withLock { state -> Outcome<Checked> in
             let clock = ContinuousClock()
             let start = state.profile == nil ? nil : clock.now
-            let outcome = Self.outcome(of: { () throws(LuaError) in try state.runtime.callInPlace(hook.function, seed: seed, arguments: build) },
-                                       checkedBy: check)
+            let outcome: Outcome<Checked>
+            do throws(LuaError) {
+                // Checked here, under the lock: the runtime's next call reuses the results tape.
+                let value = try state.runtime.callInPlace(hook.function, seed: seed, arguments: build)
+                do throws(HookResults.Bad) {
+                    outcome = .checked(try check(value))
+                } catch {
+                    outcome = .bad(error, hook: 0)
+                }
+            } catch {
+                outcome = .failed(error)
+            }
             if let start {
                 let elapsed = clock.now - start
                 let failed = if case .checked = outcome { false } else { true }
@@ -116,7 +126,7 @@ final class PluginHost: Sendable {
         switch outcome {
         case .checked(let answer): return answer
         case .bad(let bad, _): throw error(bad, of: hook)
-        case .failed(let failure): throw PluginError(failure, code: .hookFailed, plugin: manifests[hook.plugin].name, hook: hook.path)
+        case .failed(let failure): throw error(failure, of: hook)
         }
     }
 
@@ -156,26 +166,8 @@ final class PluginHost: Sendable {
             return answers
         case .bad(let bad, let index):
             throw error(bad, of: hooks[index])
-        case .failed(let error):
-            let failing = hooks.first { $0.path == error.function } ?? hooks[0]
-            throw PluginError(error, code: .hookFailed, plugin: manifests[failing.plugin].name, hook: failing.path)
-        }
-    }
-
-    /// Runs `call` and checks its result, while the results tape holds it.
-    private static func outcome<Checked>(
-        of call: () throws(LuaError) -> TapeValue, checkedBy check: (TapeValue) throws(HookResults.Bad) -> Checked
-    ) -> Outcome<Checked> {
-        let value: TapeValue
-        do throws(LuaError) {
-            value = try call()
-        } catch {
-            return .failed(error)
-        }
-        do throws(HookResults.Bad) {
-            return .checked(try check(value))
-        } catch {
-            return .bad(error, hook: 0)
+        case .failed(let failure):
+            throw error(failure, of: hooks.first { $0.path == failure.function } ?? hooks[0])
         }
     }
 
@@ -184,6 +176,11 @@ final class PluginHost: Sendable {
         let manifest = manifests[hook.plugin]
         return PluginError(code: .badResult, file: manifest.file, plugin: manifest.name, hook: hook.path, field: bad.field,
                            message: bad.message, hint: bad.hint)
+    }
+
+    /// The error for a failed call of `hook` (a Lua error, a budget stop): the plugin and the hook.
+    private func error(_ failure: LuaError, of hook: Hook) -> PluginError {
+        PluginError(failure, code: .hookFailed, plugin: manifests[hook.plugin].name, hook: hook.path)
     }
 
     /// What each hook has cost so far (empty unless profiling was asked for).

@@ -211,10 +211,11 @@ public final class LuaRuntime {
     }
 
     /// Runs ``callEach(_:seed:arguments:)``'s call, leaving the results on the results tape.
+    /// Its callers return at once for no functions (the tape would still hold an earlier call's).
     private func callEachRunning(
         _ functions: [LuaFunction], seed: UInt64, arguments build: (inout LuaArguments) -> Void
     ) throws(LuaError) {
-        guard !functions.isEmpty else { return }
+        precondition(!functions.isEmpty, "callEach needs at least one function")
         var arguments = LuaArguments(tape: prepareArguments())
         build(&arguments)
         for function in functions { checkOwnership(function.plugin) }
@@ -229,7 +230,6 @@ public final class LuaRuntime {
         try check(status, plugin: failing.plugin.name, function: failing.path)
     }
 
-    /// Every value the last call returned.
     /// Calls a function and returns its first result where it lies on the results tape, for
     /// readers that check a result field by field without copying it out. The value is valid
     /// until the runtime's next call.
@@ -263,6 +263,7 @@ public final class LuaRuntime {
         return values
     }
 
+    /// Every value the last call returned.
     private func allResults() -> [LuaValue] {
         var resultCount: UInt32 = 0
         var reader = LuaTapeReader(rk_results(state, &resultCount))

@@ -1,5 +1,11 @@
 import CLuaShim
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A value on a tape that C wrote, read where it lies: no dictionary, array or string is made
 /// until a reader asks for one. Hooks' results are checked this way, since a result table is
 /// read once, field by field. Valid only as long as its tape: until the runtime's next call.
@@ -47,18 +53,6 @@ enum TapeValue {
         for _ in 0..<Int(slot.bits) { next = end(of: next + 1, in: tape) }
         return next
     }
-
-    /// The value copied out of the tape.
-    var luaValue: LuaValue {
-        switch self {
-        case .nil: .nil
-        case .boolean(let flag): .boolean(flag)
-        case .integer(let number): .integer(number)
-        case .number(let number): .number(number)
-        case .string(let text): .string(text.string)
-        case .table(let table): .table(table.luaTable)
-        }
-    }
 }
 
 /// A string on a tape: its bytes in the tape's arena.
@@ -100,11 +94,17 @@ struct TapeTable {
         }
     }
 
+    /// The position of the key slot of the first entry outside the sequence.
+    private var firstFieldPosition: Int {
+        var position = header + 1
+        for _ in 0..<arrayCount { position = TapeValue.end(of: position, in: tape) }
+        return position
+    }
+
     /// Calls `body` with each entry outside the sequence: its name, or nil for an integer key,
     /// and its value.
     func forEachField<Failure: Error>(_ body: (_ name: TapeString?, TapeValue) throws(Failure) -> Void) throws(Failure) {
-        var position = header + 1
-        for _ in 0..<arrayCount { position = TapeValue.end(of: position, in: tape) }
+        var position = firstFieldPosition
         for _ in 0..<fieldCount {
             precondition(position + 1 < tape.count, "result tape ended early")
             let key = tape.slots[position]
@@ -116,8 +116,7 @@ struct TapeTable {
 
     /// The value of the field `name`, or nil when the table has none.
     func field(_ name: StaticString) -> TapeValue? {
-        var position = header + 1
-        for _ in 0..<arrayCount { position = TapeValue.end(of: position, in: tape) }
+        var position = firstFieldPosition
         for _ in 0..<fieldCount {
             precondition(position + 1 < tape.count, "result tape ended early")
             let key = tape.slots[position]
@@ -145,17 +144,4 @@ struct TapeTable {
         }
         return unknown.sorted()
     }
-
-    /// The table copied out of the tape.
-    var luaTable: LuaTable {
-        var reader = LuaTapeReader(tape)
-        reader.cursor = header
-        return reader.next().tableValue ?? LuaTable()
-    }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
